@@ -7,6 +7,8 @@ package dev.cnbfarm.lifecycle.failure;
  */
 public enum FailureCode {
   GENERIC(1, Category.INTERNAL, "lifecycle"),
+  /** A malformed platform input file (order.toml, analyzed.toml...): exit 1, as the reference. */
+  INVALID_INPUT(1, Category.USER, "lifecycle"),
   INVALID_ARGS(3, Category.USER, "lifecycle"),
   INCOMPATIBLE_PLATFORM_API(11, Category.USER, "lifecycle"),
   INCOMPATIBLE_BUILDPACK_API(12, Category.USER, "lifecycle"),

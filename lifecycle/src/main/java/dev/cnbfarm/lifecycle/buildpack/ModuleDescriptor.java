@@ -1,0 +1,65 @@
+package dev.cnbfarm.lifecycle.buildpack;
+
+import dev.cnbfarm.lifecycle.api.ApiVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A parsed {@code buildpack.toml} or {@code extension.toml} with the directory it lives in.
+ * Composite ("meta") buildpacks have an {@link #order()}; extensions never do. Immutable.
+ */
+public record ModuleDescriptor(
+    ModuleKind kind,
+    ApiVersion api,
+    String id,
+    String version,
+    String name,
+    String homepage,
+    boolean clearEnv,
+    List<Target> targets,
+    List<OrderGroup> order,
+    Path dir) {
+
+  public ModuleDescriptor {
+    targets = List.copyOf(targets);
+    order = List.copyOf(order);
+    name = name == null ? "" : name;
+    homepage = homepage == null ? "" : homepage;
+  }
+
+  public boolean isComposite() {
+    return !order.isEmpty();
+  }
+
+  public boolean isExtension() {
+    return kind == ModuleKind.EXTENSION;
+  }
+
+  public Path binary(String name) {
+    return dir.resolve("bin").resolve(name);
+  }
+
+  /** {@code id@version}. */
+  public String coordinates() {
+    return id + "@" + version;
+  }
+
+  /**
+   * The targets to match, inferring when none are declared: a module with executables runs on
+   * linux; one without any (a static extension) runs anywhere (buildpack.md "Targets").
+   */
+  public List<Target> effectiveTargets() {
+    if (!targets.isEmpty()) {
+      return targets;
+    }
+    List<String> bins = isExtension() ? List.of("detect", "generate") : List.of("detect", "build");
+    if (bins.stream().anyMatch(b -> Files.exists(binary(b)))) {
+      return List.of(Target.of("linux", ""));
+    }
+    if (!isExtension() && (Files.exists(binary("build.bat")) || Files.exists(binary("build.exe")))) {
+      return List.of(Target.of("windows", ""));
+    }
+    return List.of();
+  }
+}
