@@ -21,4 +21,9 @@ public final class InvalidDockerfileException extends LifecycleException {
     return new InvalidDockerfileException(
         label + ": dockerfile parse error on line " + line + ": " + detail);
   }
+
+  /** A parse error at {@code instruction}'s line of {@code dockerfile}. */
+  static InvalidDockerfileException at(Dockerfile dockerfile, Instruction instruction, String detail) {
+    return parseError(dockerfile.label(), instruction.line(), detail);
+  }
 }
