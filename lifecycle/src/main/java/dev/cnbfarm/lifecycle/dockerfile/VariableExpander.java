@@ -120,8 +120,11 @@ public final class VariableExpander {
 
   private String braced() {
     String name = name();
-    if (name.isEmpty() || pos >= text.length()) {
+    if (name.isEmpty()) {
       throw bad("missing or invalid variable name");
+    }
+    if (pos >= text.length()) {
+      throw bad("missing '}'");
     }
     char c = text.charAt(pos++);
     if (c == '}') {
