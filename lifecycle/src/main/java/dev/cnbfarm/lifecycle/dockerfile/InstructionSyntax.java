@@ -11,8 +11,23 @@ import java.util.regex.Pattern;
 final class InstructionSyntax {
   static final Set<String> KEYWORDS =
       Set.of(
-          "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
-          "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
+          "ADD",
+          "ARG",
+          "CMD",
+          "COPY",
+          "ENTRYPOINT",
+          "ENV",
+          "EXPOSE",
+          "FROM",
+          "HEALTHCHECK",
+          "LABEL",
+          "MAINTAINER",
+          "ONBUILD",
+          "RUN",
+          "SHELL",
+          "STOPSIGNAL",
+          "USER",
+          "VOLUME",
           "WORKDIR");
 
   /** Instructions whose arguments BuildKit reads as a JSON array when they look like one. */
