@@ -94,7 +94,7 @@ public final class DockerfileParser {
         }
         current = lines[i];
       }
-      out.add(InstructionSyntax.read(joined.toString().strip(), start, escape, label));
+      out.add(InstructionSyntax.read(joined.toString().strip(), start, label));
     }
     return out;
   }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /** Splits one joined instruction line into keyword, flags and (shell or JSON) arguments. */
 final class InstructionSyntax {
-  static final Set<String> KEYWORDS =
+  private static final Set<String> KEYWORDS =
       Set.of(
           "ADD",
           "ARG",
@@ -41,7 +41,7 @@ final class InstructionSyntax {
 
   private InstructionSyntax() {}
 
-  static Instruction read(String text, int line, char escape, String label) {
+  static Instruction read(String text, int line, String label) {
     int split = firstBlank(text);
     String keyword = text.substring(0, split).toUpperCase(Locale.ROOT);
     if (!KEYWORDS.contains(keyword)) {
