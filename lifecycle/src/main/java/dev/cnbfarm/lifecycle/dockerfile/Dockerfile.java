@@ -36,21 +36,15 @@ public record Dockerfile(String label, char escape, List<Instruction> instructio
   /** One stage per {@code FROM}, in order; empty when there is no {@code FROM}. */
   public List<Stage> stages() {
     List<Stage> stages = new ArrayList<>();
-    Instruction from = null;
-    List<Instruction> body = new ArrayList<>();
-    for (Instruction i : instructions) {
-      if (i.is("FROM")) {
-        if (from != null) {
-          stages.add(Stage.of(from, body));
+    for (int i = 0; i < instructions.size(); i++) {
+      if (instructions.get(i).is("FROM")) {
+        int end = i + 1;
+        while (end < instructions.size() && !instructions.get(end).is("FROM")) {
+          end++;
         }
-        from = i;
-        body = new ArrayList<>();
-      } else if (from != null) {
-        body.add(i);
+        stages.add(Stage.of(instructions.get(i), instructions.subList(i + 1, end)));
+        i = end - 1;
       }
-    }
-    if (from != null) {
-      stages.add(Stage.of(from, body));
     }
     return List.copyOf(stages);
   }

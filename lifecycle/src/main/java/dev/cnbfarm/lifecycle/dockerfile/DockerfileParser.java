@@ -31,8 +31,8 @@ public final class DockerfileParser {
    * Parses {@code content}; {@code fileLabel} is the name error messages use, such as {@code
    * /layers/generated/samples_vim/build.Dockerfile}.
    *
-   * @throws InvalidDockerfileException if the text is not a Dockerfile (unknown instruction, missing
-   *     arguments, heredoc, bad directive, no instructions at all)
+   * @throws InvalidDockerfileException if the text is not a Dockerfile (unknown instruction,
+   *     missing arguments, heredoc, bad directive, no instructions at all)
    */
   public static Dockerfile parse(String content, String fileLabel) {
     String text = content.startsWith("\uFEFF") ? content.substring(1) : content;
@@ -94,7 +94,7 @@ public final class DockerfileParser {
         }
         current = lines[i];
       }
-      out.add(InstructionSyntax.read(joined.toString().strip(), start, escape, label));
+      out.add(InstructionSyntax.read(joined.toString().strip(), start, label));
     }
     return out;
   }

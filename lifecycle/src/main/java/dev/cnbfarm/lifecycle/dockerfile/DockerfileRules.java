@@ -83,7 +83,8 @@ public final class DockerfileRules {
 
   private static void rejectMultistage(Dockerfile df, String kind, List<Stage> stages) {
     if (stages.size() > 1) {
-      throw fail(df, kind + " is not permitted to use multistage build", stages.get(1).from().line());
+      throw fail(
+          df, kind + " is not permitted to use multistage build", stages.get(1).from().line());
     }
   }
 
@@ -121,7 +122,12 @@ public final class DockerfileRules {
     for (Instruction i : df.instructions()) {
       if (!RECOMMENDED.contains(i.keyword())) {
         out.add(
-            df.label() + " command " + i.keyword() + " on line " + i.line() + " is not recommended");
+            df.label()
+                + " command "
+                + i.keyword()
+                + " on line "
+                + i.line()
+                + " is not recommended");
       }
     }
     return out;

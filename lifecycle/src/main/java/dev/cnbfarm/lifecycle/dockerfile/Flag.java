@@ -2,8 +2,8 @@ package dev.cnbfarm.lifecycle.dockerfile;
 
 /**
  * A leading {@code --name=value} flag of an instruction, such as {@code COPY --chown=1000:1000} or
- * {@code FROM --platform=linux/amd64}. A bare flag ({@code --link}) has an empty value. The value is
- * kept as written: it is not unquoted or expanded. Immutable.
+ * {@code FROM --platform=linux/amd64}. A bare flag ({@code --link}) has an empty value. The value
+ * is kept as written: it is not unquoted or expanded. Immutable.
  */
 public record Flag(String name, String value) {
   public Flag {

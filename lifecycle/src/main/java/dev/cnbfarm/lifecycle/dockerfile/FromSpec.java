@@ -3,8 +3,8 @@ package dev.cnbfarm.lifecycle.dockerfile;
 import java.util.Optional;
 
 /**
- * The parts of a {@code FROM [--platform=p] image [AS name]} instruction, as written (not expanded);
- * an empty {@code stageName} or {@code platform} means it was not given. Immutable.
+ * The parts of a {@code FROM [--platform=p] image [AS name]} instruction, as written (not
+ * expanded); an empty {@code stageName} or {@code platform} means it was not given. Immutable.
  */
 public record FromSpec(String image, String stageName, String platform) {
   public FromSpec {
@@ -31,7 +31,8 @@ public record FromSpec(String image, String stageName, String platform) {
     if (words.length == 3 && words[1].equalsIgnoreCase("AS")) {
       return new FromSpec(words[0], words[2], platform);
     }
-    throw InvalidDockerfileException.at(dockerfile, instruction, "FROM requires either one or three arguments");
+    throw InvalidDockerfileException.at(
+        dockerfile, instruction, "FROM requires either one or three arguments");
   }
 
   /** The {@code AS} name, if any. */

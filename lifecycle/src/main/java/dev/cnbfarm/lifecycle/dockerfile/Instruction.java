@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * One Dockerfile instruction as written: its upper-case keyword, the text after the keyword (with
- * line continuations joined), the 1-based line it starts on, its leading flags, and its JSON
- * (exec) form when it has one. Nothing is expanded here. Immutable.
+ * line continuations joined), the 1-based line it starts on, its leading flags, and its JSON (exec)
+ * form when it has one. Nothing is expanded here. Immutable.
  *
  * @param keyword upper-case keyword, e.g. {@code COPY}
  * @param rawArguments the text after the keyword, flags included, trimmed

@@ -9,10 +9,25 @@ import java.util.regex.Pattern;
 
 /** Splits one joined instruction line into keyword, flags and (shell or JSON) arguments. */
 final class InstructionSyntax {
-  static final Set<String> KEYWORDS =
+  private static final Set<String> KEYWORDS =
       Set.of(
-          "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
-          "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
+          "ADD",
+          "ARG",
+          "CMD",
+          "COPY",
+          "ENTRYPOINT",
+          "ENV",
+          "EXPOSE",
+          "FROM",
+          "HEALTHCHECK",
+          "LABEL",
+          "MAINTAINER",
+          "ONBUILD",
+          "RUN",
+          "SHELL",
+          "STOPSIGNAL",
+          "USER",
+          "VOLUME",
           "WORKDIR");
 
   /** Instructions whose arguments BuildKit reads as a JSON array when they look like one. */
@@ -26,7 +41,7 @@ final class InstructionSyntax {
 
   private InstructionSyntax() {}
 
-  static Instruction read(String text, int line, char escape, String label) {
+  static Instruction read(String text, int line, String label) {
     int split = firstBlank(text);
     String keyword = text.substring(0, split).toUpperCase(Locale.ROOT);
     if (!KEYWORDS.contains(keyword)) {

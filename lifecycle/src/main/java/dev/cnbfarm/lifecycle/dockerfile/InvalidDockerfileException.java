@@ -23,7 +23,8 @@ public final class InvalidDockerfileException extends LifecycleException {
   }
 
   /** A parse error at {@code instruction}'s line of {@code dockerfile}. */
-  static InvalidDockerfileException at(Dockerfile dockerfile, Instruction instruction, String detail) {
+  static InvalidDockerfileException at(
+      Dockerfile dockerfile, Instruction instruction, String detail) {
     return parseError(dockerfile.label(), instruction.line(), detail);
   }
 }

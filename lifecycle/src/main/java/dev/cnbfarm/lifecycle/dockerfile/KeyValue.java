@@ -20,8 +20,9 @@ public record KeyValue(String key, String value) {
   }
 
   /**
-   * The pairs of an {@code ENV} or {@code LABEL} instruction of {@code dockerfile}: either {@code k=v
-   * k2="v 2"} or the legacy single pair {@code k v with spaces} (the value is the rest of the line).
+   * The pairs of an {@code ENV} or {@code LABEL} instruction of {@code dockerfile}: either {@code
+   * k=v k2="v 2"} or the legacy single pair {@code k v with spaces} (the value is the rest of the
+   * line).
    *
    * @throws InvalidDockerfileException naming the file and line for a blank name or a word without
    *     {@code =}, or a legacy form without a value
@@ -33,10 +34,15 @@ public record KeyValue(String key, String value) {
     String kw = instruction.keyword();
     String args = instruction.arguments();
     List<String> words = Words.split(args, dockerfile.escape());
+    if (words.isEmpty()) {
+      throw InvalidDockerfileException.at(
+          dockerfile, instruction, kw + " requires at least one argument");
+    }
     if (!words.get(0).contains("=")) {
       String[] parts = args.split("\\s+", 2);
       if (parts.length < 2) {
-        throw InvalidDockerfileException.at(dockerfile, instruction, kw + " must have two arguments");
+        throw InvalidDockerfileException.at(
+            dockerfile, instruction, kw + " must have two arguments");
       }
       return List.of(of(parts[0], parts[1].strip()));
     }
@@ -44,10 +50,12 @@ public record KeyValue(String key, String value) {
     for (String word : words) {
       int eq = word.indexOf('=');
       if (eq < 0) {
-        throw InvalidDockerfileException.at(dockerfile, instruction, "can't find = in \"" + word + "\" (want name=value)");
+        throw InvalidDockerfileException.at(
+            dockerfile, instruction, "can't find = in \"" + word + "\" (want name=value)");
       }
       if (eq == 0) {
-        throw InvalidDockerfileException.at(dockerfile, instruction, kw + " names can not be blank");
+        throw InvalidDockerfileException.at(
+            dockerfile, instruction, kw + " names can not be blank");
       }
       pairs.add(of(word.substring(0, eq), word.substring(eq + 1)));
     }

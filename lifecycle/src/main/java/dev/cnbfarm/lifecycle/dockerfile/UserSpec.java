@@ -18,12 +18,14 @@ public record UserSpec(String user, String group) {
   public static UserSpec parse(String text) {
     String t = text.strip();
     int colon = t.indexOf(':');
-    return colon < 0 ? new UserSpec(t, "") : new UserSpec(t.substring(0, colon), t.substring(colon + 1));
+    return colon < 0
+        ? new UserSpec(t, "")
+        : new UserSpec(t.substring(0, colon), t.substring(colon + 1));
   }
 
   /**
-   * Expands a {@code USER} instruction's argument against {@code vars} and then splits it, the order
-   * BuildKit uses (so {@code USER ${u:-1000}:${g:-1000}} works).
+   * Expands a {@code USER} instruction's argument against {@code vars} and then splits it, the
+   * order BuildKit uses (so {@code USER ${u:-1000}:${g:-1000}} works).
    *
    * @throws InvalidDockerfileException naming the file and line if it expands to nothing
    */
@@ -34,7 +36,8 @@ public record UserSpec(String user, String group) {
     }
     String text = VariableExpander.expand(instruction.arguments(), vars, dockerfile.escape());
     if (text.isBlank() || text.startsWith(":")) {
-      throw InvalidDockerfileException.at(dockerfile, instruction, "USER expands to no user: " + instruction.arguments());
+      throw InvalidDockerfileException.at(
+          dockerfile, instruction, "USER expands to no user: " + instruction.arguments());
     }
     return parse(text);
   }

@@ -62,8 +62,7 @@ class ArgumentHelpersTest {
 
   @Test
   void continuedEnvInstructionYieldsAllPairs() {
-    Dockerfile df =
-        DockerfileParser.parse("FROM x\nENV a=1 \\\n    b=2\n", LABEL);
+    Dockerfile df = DockerfileParser.parse("FROM x\nENV a=1 \\\n    b=2\n", LABEL);
 
     assertThat(KeyValue.parseAll(df, second(df)))
         .containsExactly(KeyValue.of("a", "1"), KeyValue.of("b", "2"));
@@ -128,7 +127,8 @@ class ArgumentHelpersTest {
     Dockerfile df = parse("COPY --from=x /a");
 
     assertThatThrownBy(() -> CopyPaths.parse(df, second(df)))
-        .hasMessage(LABEL + ": dockerfile parse error on line 2: COPY requires at least two arguments");
+        .hasMessage(
+            LABEL + ": dockerfile parse error on line 2: COPY requires at least two arguments");
   }
 
   @CsvSource(
@@ -144,8 +144,7 @@ class ArgumentHelpersTest {
   void resolvesUserAndGroupAfterExpansion(String line, String user, String group) {
     Dockerfile df = parse(line);
 
-    UserSpec spec =
-        UserSpec.resolve(df, second(df), Map.of("user_id", "1001", "group_id", "1002"));
+    UserSpec spec = UserSpec.resolve(df, second(df), Map.of("user_id", "1001", "group_id", "1002"));
     assertThat(spec).isEqualTo(new UserSpec(user, group));
     assertThat(spec.groupIfSet().isPresent()).isEqualTo(!group.isEmpty());
   }
@@ -155,7 +154,8 @@ class ArgumentHelpersTest {
     Dockerfile df = parse("USER ${nobody}");
 
     assertThatThrownBy(() -> UserSpec.resolve(df, second(df), Map.of()))
-        .hasMessage(LABEL + ": dockerfile parse error on line 2: USER expands to no user: ${nobody}");
+        .hasMessage(
+            LABEL + ": dockerfile parse error on line 2: USER expands to no user: ${nobody}");
   }
 
   @Test
@@ -185,6 +185,8 @@ class ArgumentHelpersTest {
 
     assertThatThrownBy(() -> FromSpec.parse(df, df.instructions().get(0)))
         .hasMessage(
-            LABEL + ": dockerfile parse error on line 1: FROM requires either one or three arguments");
+            LABEL
+                + ": dockerfile parse error on line 1: FROM requires either one or three"
+                + " arguments");
   }
 }

@@ -34,7 +34,8 @@ class DockerfileParserTest {
 
   @Test
   void joinsContinuationLinesAndKeepsTheFirstLineNumber() {
-    Dockerfile df = parse("FROM x\nRUN apt-get update && \\\n    apt-get install -y vim\nUSER 1000\n");
+    Dockerfile df =
+        parse("FROM x\nRUN apt-get update && \\\n    apt-get install -y vim\nUSER 1000\n");
 
     Instruction run = df.instructions().get(1);
     assertThat(run.arguments()).isEqualTo("apt-get update &&     apt-get install -y vim");
@@ -94,7 +95,10 @@ class DockerfileParserTest {
   @Test
   void rejectsInvalidEscapeToken() {
     assertThatThrownBy(() -> parse("# escape=/\nFROM x\n"))
-        .hasMessage(LABEL + ": dockerfile parse error on line 1: invalid escape token '/' does not match [`\\]");
+        .hasMessage(
+            LABEL
+                + ": dockerfile parse error on line 1: invalid escape token '/' does not match"
+                + " [`\\]");
   }
 
   @Test
@@ -128,13 +132,16 @@ class DockerfileParserTest {
   @Test
   void separatesLeadingFlagsFromArguments() {
     Dockerfile df =
-        parse("FROM --platform=linux/amd64 x\nCOPY --chown=1000:1000 --from=${base_image} --link /a /b\n");
+        parse(
+            "FROM --platform=linux/amd64 x\n"
+                + "COPY --chown=1000:1000 --from=${base_image} --link /a /b\n");
 
     Instruction from = df.instructions().get(0);
     assertThat(from.flags()).containsExactly(Flag.of("platform", "linux/amd64"));
     assertThat(from.arguments()).isEqualTo("x");
     Instruction copy = df.instructions().get(1);
-    assertThat(copy.rawArguments()).isEqualTo("--chown=1000:1000 --from=${base_image} --link /a /b");
+    assertThat(copy.rawArguments())
+        .isEqualTo("--chown=1000:1000 --from=${base_image} --link /a /b");
     assertThat(copy.flags())
         .containsExactly(
             Flag.of("chown", "1000:1000"), Flag.of("from", "${base_image}"), Flag.of("link", ""));
@@ -144,8 +151,7 @@ class DockerfileParserTest {
 
   @Test
   void readsExecFormAfterFlags() {
-    Instruction copy =
-        parse("FROM x\nCOPY --chown=1:1 [\"a b\", \"/c\"]\n").instructions().get(1);
+    Instruction copy = parse("FROM x\nCOPY --chown=1:1 [\"a b\", \"/c\"]\n").instructions().get(1);
 
     assertThat(copy.execArgs()).containsExactly("a b", "/c");
   }
@@ -172,15 +178,41 @@ class DockerfileParserTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "FROM x\\nFORM y\\n                 | dockerfile parse error on line 2: unknown instruction: FORM",
-        "FROM x\\n\\n# c\\nbogus y\\n       | dockerfile parse error on line 4: unknown instruction: BOGUS",
-        "FROM x\\nRUN\\n                    | dockerfile parse error on line 2: RUN requires at least one argument",
-        "FROM\\n                            | dockerfile parse error on line 1: FROM requires at least one argument",
-        "FROM x\\nCOPY --from=y\\n          | dockerfile parse error on line 2: COPY requires at least one argument",
-        "FROM x\\nRUN <<EOF\\necho\\nEOF\\n | dockerfile parse error on line 2: heredocs (<<EOF) are not supported in RUN",
-        "FROM x\\nSHELL /bin/bash\\n        | dockerfile parse error on line 2: SHELL requires the arguments to be in JSON form",
-        "RUN a\\nFROM x\\n                  | dockerfile parse error on line 1: no build stage in current context (RUN before the first FROM)",
-        "# escape=`\\n# escape=`\\nFROM x\\n | dockerfile parse error on line 2: only one escape parser directive can be used",
+        "FROM x\\n"
+            + "FORM y\\n"
+            + "                 | dockerfile parse error on line 2: unknown instruction: FORM",
+        "FROM x\\n"
+            + "\\n"
+            + "# c\\n"
+            + "bogus y\\n"
+            + "       | dockerfile parse error on line 4: unknown instruction: BOGUS",
+        "FROM x\\n"
+            + "RUN\\n"
+            + "                    | dockerfile parse error on line 2: RUN requires at least one"
+            + " argument",
+        "FROM\\n"
+            + "                            | dockerfile parse error on line 1: FROM requires at"
+            + " least one argument",
+        "FROM x\\n"
+            + "COPY --from=y\\n"
+            + "          | dockerfile parse error on line 2: COPY requires at least one argument",
+        "FROM x\\n"
+            + "RUN <<EOF\\n"
+            + "echo\\n"
+            + "EOF\\n"
+            + " | dockerfile parse error on line 2: heredocs (<<EOF) are not supported in RUN",
+        "FROM x\\n"
+            + "SHELL /bin/bash\\n"
+            + "        | dockerfile parse error on line 2: SHELL requires the arguments to be in"
+            + " JSON form",
+        "RUN a\\n"
+            + "FROM x\\n"
+            + "                  | dockerfile parse error on line 1: no build stage in current"
+            + " context (RUN before the first FROM)",
+        "# escape=`\\n"
+            + "# escape=`\\n"
+            + "FROM x\\n"
+            + " | dockerfile parse error on line 2: only one escape parser directive can be used",
         "''                                | file with no instructions",
         "\\n\\n# only a comment\\n           | file with no instructions",
       })

@@ -54,7 +54,8 @@ class DockerfileRulesTest {
         "ARG base_image|FROM ${base_image} AS a|RUN x|FROM ${base_image};"
             + " build.Dockerfile is not permitted to use multistage build (line 4)",
         "FROM ${base_image}; build.Dockerfile did not start with required ARG command (line 1)",
-        "ARG other|FROM ${base_image}; build.Dockerfile did not start with required ARG command (line 1)",
+        "ARG other|FROM ${base_image}; build.Dockerfile did not start with required ARG command"
+            + " (line 1)",
         "ARG base_image|ARG build_id=0|FROM ${base_image};"
             + " build.Dockerfile did not start with required ARG command (line 2)",
         "ARG base_image build_id|FROM ${base_image};"
@@ -79,8 +80,14 @@ class DockerfileRulesTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "CMD [\"x\"]", "EXPOSE 8080", "ENTRYPOINT [\"x\"]", "HEALTHCHECK NONE", "VOLUME /v",
-        "ONBUILD RUN x", "STOPSIGNAL SIGTERM", "MAINTAINER me"
+        "CMD [\"x\"]",
+        "EXPOSE 8080",
+        "ENTRYPOINT [\"x\"]",
+        "HEALTHCHECK NONE",
+        "VOLUME /v",
+        "ONBUILD RUN x",
+        "STOPSIGNAL SIGTERM",
+        "MAINTAINER me"
       })
   void warnsAboutNotRecommendedInstructionsInBuildDockerfile(String instruction) {
     DockerfileCheck check = build("ARG base_image|FROM ${base_image}|RUN x|" + instruction);
@@ -92,8 +99,7 @@ class DockerfileRulesTest {
 
   @Test
   void warnsOncePerNotRecommendedInstructionNamingEachLine() {
-    DockerfileCheck check =
-        build("ARG base_image|FROM ${base_image}|CMD x|# c||expose 80");
+    DockerfileCheck check = build("ARG base_image|FROM ${base_image}|CMD x|# c||expose 80");
 
     assertThat(check.warnings())
         .containsExactly(
@@ -113,7 +119,8 @@ class DockerfileRulesTest {
         "FROM registry.example/run:jammy; registry.example/run:jammy; false",
         "FROM run@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef;"
             + " run@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef; false",
-        "ARG base_image|FROM other/run:1|COPY --from=${base_image} /etc/a /etc/a; other/run:1; true",
+        "ARG base_image|FROM other/run:1|COPY --from=${base_image} /etc/a /etc/a; other/run:1;"
+            + " true",
         "FROM other/run:1 AS switched|USER 1000; other/run:1; true",
         "FROM --platform=linux/amd64 other/run:1; other/run:1; false",
         "FROM other/run:1|ARG build_id=0; other/run:1; true",
