@@ -16,7 +16,11 @@ final class TomlWriter {
   static String write(Map<String, ?> tree) {
     StringBuilder out = new StringBuilder();
     writeBody(out, "", tree);
-    return out.toString();
+    int start = 0;
+    while (start < out.length() && out.charAt(start) == '\n') {
+      start++;
+    }
+    return out.substring(start);
   }
 
   private static void writeBody(StringBuilder out, String prefix, Map<String, ?> table) {

@@ -1,0 +1,68 @@
+package dev.cnbfarm.cli;
+
+import dev.cnbfarm.cli.bench.DetectBenchmark;
+import dev.cnbfarm.cli.lifecycle.DetectorCommand;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/** The {@code cnbfarm} command: dispatches to its subcommands. */
+public final class Main {
+  private static final String USAGE = """
+      usage: cnbfarm <command> [flags]
+
+      commands:
+        lifecycle detector [flags]   detect + generate, as the CNB lifecycle's detector (flags as the reference:
+                                     -app -buildpacks -extensions -order -group -plan -layers -platform
+                                     -generated -analyzed -run -build-config -log-level; CNB_* env vars)
+        bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
+        version                      print the version
+        help                         this text
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out));
+  }
+
+  static int run(String[] args, Map<String, String> env, PrintStream out) {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+      out.print(USAGE);
+      return args.length == 0 ? 3 : 0;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "version":
+        out.println("cnbfarm " + version());
+        return 0;
+      case "lifecycle":
+        return lifecycle(rest, env, out);
+      case "bench":
+        if (rest.length > 0 && rest[0].equals("detect")) {
+          return new DetectBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
+        out.println("ERROR: usage: cnbfarm bench detect [flags]");
+        return 3;
+      default:
+        out.println("ERROR: unknown command '" + args[0] + "'");
+        out.print(USAGE);
+        return 3;
+    }
+  }
+
+  private static int lifecycle(String[] args, Map<String, String> env, PrintStream out) {
+    String phase = args.length == 0 ? "" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    if (phase.equals("detector")) {
+      return new DetectorCommand(env, out).run(rest);
+    }
+    out.println("ERROR: unknown lifecycle phase '" + phase + "' (available: detector)");
+    return 3;
+  }
+
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}
