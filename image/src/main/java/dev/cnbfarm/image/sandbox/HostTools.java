@@ -17,7 +17,7 @@ record HostTools(Path sh, Path env, Path unshare, Path setpriv) {
   static final String SETUP_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 
   private static final List<String> DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin");
-  private static final List<String> SCRIPT_TOOLS = List.of("mount", "mknod", "mkdir", "ln");
+  private static final List<String> SCRIPT_TOOLS = List.of("mount", "cp");
 
   /**
    * Finds the tools.

@@ -136,8 +136,9 @@ final class MountPoints {
         continue;
       }
       if (j < firstMissing) {
+        Path imageDir = stack.lookup(segments.subList(0, j + 1)).orElseThrow();
         Files.createDirectory(path);
-        copyMetadata(stack.lookup(segments.subList(0, j + 1)).orElseThrow(), path);
+        copyMetadata(imageDir, path);
       } else if (j < segments.size() - 1 || directory) {
         Files.createDirectory(path);
         Files.setPosixFilePermissions(path, DIR_MODE);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,7 @@ public final class Sandbox {
     Path control = createControlDir();
     try {
       List<BindMount> binds = MountPoints.prepare(spec);
+      DevTemplate.write(control.resolve("dev"));
       Files.writeString(control.resolve("setup.sh"), SetupScript.render(spec, binds, control, tools));
       return execute(spec, control, stdout, stderr);
     } catch (IOException e) {
@@ -176,11 +178,10 @@ public final class Sandbox {
   }
 
   private static void deleteControlDir(Path control) {
-    try (var entries = Files.list(control)) {
-      for (Path entry : entries.toList()) {
+    try (var entries = Files.walk(control)) {
+      for (Path entry : entries.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(entry);
       }
-      Files.deleteIfExists(control);
     } catch (IOException e) {
       log.debug("cannot delete sandbox control dir {}", control, e);
     }

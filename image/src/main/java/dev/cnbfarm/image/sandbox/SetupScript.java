@@ -32,7 +32,7 @@ import java.util.Map;
  */
 final class SetupScript {
   private static final List<String> DEVICES =
-      List.of("null c 1 3", "zero c 1 5", "full c 1 7", "random c 1 8", "urandom c 1 9", "tty c 5 0");
+      List.of("null", "zero", "full", "random", "urandom", "tty");
 
   private SetupScript() {}
 
@@ -42,13 +42,12 @@ final class SetupScript {
     s.append("exec 3>&2 2>").append(quote(control.resolve("setup.err").toString())).append('\n');
     mountRoot(spec.root(), s);
     s.append("mount -t proc -o nosuid,nodev,noexec proc \"$R/proc\"\n");
-    mountDev(s);
+    mountDev(control.resolve("dev"), s);
     for (BindMount bind : binds) {
       String target = "\"$R\"" + quote(bind.target());
-      s.append("mount --bind ").append(quote(bind.source().toString())).append(' ').append(target).append('\n');
-      if (bind.readOnly()) {
-        s.append("mount -o remount,bind,ro ").append(target).append('\n');
-      }
+      // util-linux turns "--bind -o ro" into the bind plus the read-only remount.
+      s.append("mount --bind ").append(bind.readOnly() ? "-o ro " : "");
+      s.append(quote(bind.source().toString())).append(' ').append(target).append('\n');
     }
     s.append("printf '%s' ").append(quote(spec.hostname())).append(" > /proc/sys/kernel/hostname\n");
     s.append(": > ").append(quote(control.resolve("ready").toString())).append('\n');
@@ -81,21 +80,24 @@ final class SetupScript {
     }
   }
 
-  private static void mountDev(StringBuilder s) {
-    s.append("mount -t tmpfs -o nosuid,noexec,mode=0755,size=1024k dev \"$R/dev\"\n");
+  /**
+   * A 64 MiB tmpfs on {@code /dev}, filled by one {@code cp -a} of the host's device nodes (same
+   * major/minor, mode 0666) and of the control dir's {@code dev/} template (the usual symlinks and
+   * the {@code pts}/{@code shm} dirs), then a private devpts instance. One process instead of a
+   * dozen {@code mknod}/{@code ln} calls keeps the per-step overhead low. {@code /dev/shm} is a
+   * plain 1777 dir on that tmpfs rather than its own mount, for the same reason.
+   */
+  private static void mountDev(Path template, StringBuilder s) {
+    s.append("mount -t tmpfs -o nosuid,mode=0755,size=65536k dev \"$R/dev\"\n");
+    s.append("cp -a");
     for (String device : DEVICES) {
-      String[] f = device.split(" ");
-      s.append("mknod -m 0666 \"$R/dev/").append(f[0]).append("\" ").append(f[1]).append(' ')
-          .append(f[2]).append(' ').append(f[3]).append('\n');
+      s.append(" /dev/").append(device);
     }
-    s.append("mkdir -m 0755 \"$R/dev/pts\" \"$R/dev/shm\"\n");
+    for (String entry : DevTemplate.ENTRIES) {
+      s.append(' ').append(quote(template.resolve(entry).toString()));
+    }
+    s.append(" \"$R/dev/\"\n");
     s.append("mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec devpts \"$R/dev/pts\"\n");
-    s.append("ln -s pts/ptmx \"$R/dev/ptmx\"\n");
-    s.append("ln -s /proc/self/fd \"$R/dev/fd\"\n");
-    s.append("ln -s /proc/self/fd/0 \"$R/dev/stdin\"\n");
-    s.append("ln -s /proc/self/fd/1 \"$R/dev/stdout\"\n");
-    s.append("ln -s /proc/self/fd/2 \"$R/dev/stderr\"\n");
-    s.append("mount -t tmpfs -o nosuid,nodev,mode=1777,size=65536k shm \"$R/dev/shm\"\n");
   }
 
   /** Single-quotes {@code text} for sh; safe for any byte sequence without NUL. */
