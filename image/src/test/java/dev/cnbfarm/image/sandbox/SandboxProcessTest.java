@@ -14,6 +14,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +122,18 @@ class SandboxProcessTest {
   }
 
   @Test
+  void providesAMinimalDev() {
+    Output out =
+        fixture.run(
+            step("echo x > /dev/null && head -c 4 /dev/urandom | wc -c && ls /dev/pts/ptmx"
+                    + " && ls -ld /dev/shm | cut -c1-10 && echo y > /dev/shm/f && cat /dev/shm/f")
+                .build());
+
+    assertThat(out.stdout).as(out.toString()).containsExactly("4", "/dev/pts/ptmx", "drwxrwxrwt", "y");
+    assertThat(tree(mount.upperDir())).isEmpty();
+  }
+
+  @Test
   void passesTheExitCodeThrough() {
     Output out = fixture.run(step("echo bye >&2; exit 7").build());
 
@@ -192,6 +210,43 @@ class SandboxProcessTest {
     assertThat(ProcessHandle.allProcesses().flatMap(p -> p.info().arguments().stream())
             .filter(args -> List.of(args).contains(mount.stepDir().toString())))
         .isEmpty();
+  }
+
+  @Test
+  void deathOfTheUnshareProcessKillsANonRootCommand() throws Exception {
+    SandboxSpec spec = step("sleep 4242").user(SandboxUser.of(1000, 1000)).build();
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    try {
+      Future<SandboxResult> result =
+          runner.submit(() -> fixture.sandbox.run(spec, LineSink.discard(), LineSink.discard()));
+      await(() -> sleepers().findAny().isPresent());
+
+      // What a dying worker does to the sandbox: SIGKILL to unshare (setpriv --pdeathsig).
+      ProcessHandle.current().descendants()
+          .filter(p -> p.info().command().orElse("").endsWith("/unshare"))
+          .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--kill-child")).orElse(false))
+          .forEach(ProcessHandle::destroyForcibly);
+
+      assertThat(result.get(10, TimeUnit.SECONDS).exitCode()).isEqualTo(137);
+      await(() -> sleepers().findAny().isEmpty());
+      assertThat(SandboxFixture.hostMountInfo()).doesNotContain(mount.stepDir().toString());
+    } finally {
+      runner.shutdownNow();
+    }
+  }
+
+  /** The busybox {@code sleep 4242}; its command reads as busybox, so match the argument. */
+  private static Stream<ProcessHandle> sleepers() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().arguments().map(a -> List.of(a).equals(List.of("4242"))).orElse(false));
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   @Test
