@@ -13,7 +13,8 @@ public record DiffId(String hex) {
 
   public DiffId {
     if (hex == null || !HEX.matcher(hex).matches()) {
-      throw new IllegalArgumentException("invalid sha256 hex '" + hex + "' (want 64 lowercase hex digits)");
+      throw new IllegalArgumentException(
+          "invalid sha256 hex '" + hex + "' (want 64 lowercase hex digits)");
     }
   }
 

@@ -6,10 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The scratch directory of one step's overlay: everything needed to mount the image's layers with
- * a fresh, empty upper directory. Nothing is mounted by this class; the sandbox mounts it inside
- * its private mount namespace, with the step directory as working directory, using {@link
- * #options()}.
+ * The scratch directory of one step's overlay: everything needed to mount the image's layers with a
+ * fresh, empty upper directory. Nothing is mounted by this class; the sandbox mounts it inside its
+ * private mount namespace, with the step directory as working directory, using {@link #options()}.
  *
  * <p>Layout of {@link #stepDir()}:
  *
@@ -17,8 +16,8 @@ import java.util.List;
  *   <li>{@code upper/} – the upperdir; after a run it is the step's layer diff.
  *   <li>{@code work/} – overlayfs workdir (same filesystem as upper).
  *   <li>{@code merged/} – the mount point.
- *   <li>{@code mounts/} – the top lower: the "mount-point layer", where the sandbox creates
- *       missing mount points so they never appear in {@code upper/}.
+ *   <li>{@code mounts/} – the top lower: the "mount-point layer", where the sandbox creates missing
+ *       mount points so they never appear in {@code upper/}.
  *   <li>{@code l/<n>} – short symlinks to the layer directories. The option string of {@code
  *       mount(2)} is limited to one page (4096 bytes on x86-64/arm64), so {@code lowerdir} names
  *       these links relative to the step directory ({@code l/0:l/1:...}) instead of the long cache
@@ -26,8 +25,8 @@ import java.util.List;
  * </ul>
  *
  * <p>{@link #close()} deletes the whole step directory, upper included; read the upper dir first.
- * Immutable apart from the file system it owns; not meant to be shared between threads while a
- * step runs.
+ * Immutable apart from the file system it owns; not meant to be shared between threads while a step
+ * runs.
  */
 public final class OverlayMount implements AutoCloseable {
   /** The page-size bound on {@code mount(2)} data, minus its terminating NUL. */

@@ -26,20 +26,21 @@ import org.slf4j.LoggerFactory;
  * <p>Layout under the cache root:
  *
  * <ul>
- *   <li>{@code layers/<hex>/} – a complete unpacked layer. It only ever appears by an atomic
- *       {@code rename(2)} of a finished staging directory, so <em>its existence is the completion
+ *   <li>{@code layers/<hex>/} – a complete unpacked layer. It only ever appears by an atomic {@code
+ *       rename(2)} of a finished staging directory, so <em>its existence is the completion
  *       marker</em>: a worker killed mid-unpack can never leave a half-filled {@code layers/<hex>}.
  *   <li>{@code staging/<hex>.<uuid>/} – an unpack in progress. Left-overs of killed workers are
- *       swept by {@link #open(Path)} (only those whose key lock is free, so a live unpack in another
- *       process is never touched).
+ *       swept by {@link #open(Path)} (only those whose key lock is free, so a live unpack in
+ *       another process is never touched).
  *   <li>{@code locks/<hex>.lock} – file locks so concurrent processes unpack a diffID once.
  * </ul>
  *
  * <p>Layer directories are never modified after they appear; callers must treat them as read-only.
  *
  * <p>Thread-safe: concurrent callers for the same diffID (threads of this JVM or other processes
- * sharing the root) unpack it once; the others wait and reuse the result. Use one instance per cache
- * root per JVM (Java file locks are per JVM and would throw on overlap between two instances).
+ * sharing the root) unpack it once; the others wait and reuse the result. Use one instance per
+ * cache root per JVM (Java file locks are per JVM and would throw on overlap between two
+ * instances).
  */
 public final class RootfsCache {
   private static final Logger log = LoggerFactory.getLogger(RootfsCache.class);

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * The directory holding one worker's per-step overlay scratch dirs ({@link OverlayMount}).
  *
  * <p>A scratch root belongs to exactly one worker process: {@link #open(Path)} deletes everything
- * in it, since any step dir found at start-up was left by a killed predecessor. The upper and
- * work dirs of a step are siblings, so they share a file system as overlayfs requires; the layer
- * dirs may live elsewhere.
+ * in it, since any step dir found at start-up was left by a killed predecessor. The upper and work
+ * dirs of a step are siblings, so they share a file system as overlayfs requires; the layer dirs
+ * may live elsewhere.
  *
  * <p>Thread-safe: each {@link #prepare(RootfsPlan)} creates a uniquely named step dir.
  */

@@ -11,7 +11,8 @@ import java.util.List;
  */
 final class DevTemplate {
   /** Names created by {@link #write(Path)}, in copy order. */
-  static final List<String> ENTRIES = List.of("fd", "stdin", "stdout", "stderr", "ptmx", "pts", "shm");
+  static final List<String> ENTRIES =
+      List.of("fd", "stdin", "stdout", "stderr", "ptmx", "pts", "shm");
 
   private DevTemplate() {}
 
@@ -23,7 +24,8 @@ final class DevTemplate {
     Files.createSymbolicLink(dir.resolve("stderr"), Path.of("/proc/self/fd/2"));
     Files.createSymbolicLink(dir.resolve("ptmx"), Path.of("pts/ptmx"));
     Files.setAttribute(Files.createDirectory(dir.resolve("pts")), "unix:mode", 0755);
-    // Sticky and world-writable, as /dev/shm always is; NIO permissions cannot express the sticky bit.
+    // Sticky and world-writable, as /dev/shm always is; NIO permissions cannot express the sticky
+    // bit.
     Files.setAttribute(Files.createDirectory(dir.resolve("shm")), "unix:mode", 01777);
   }
 }

@@ -37,7 +37,8 @@ record HostTools(Path sh, Path env, Path unshare, Path setpriv) {
       throw new SandboxException(
           "host tools missing: " + String.join(", ", missing) + " (install util-linux, coreutils)");
     }
-    return new HostTools(found.get("sh"), found.get("env"), found.get("unshare"), found.get("setpriv"));
+    return new HostTools(
+        found.get("sh"), found.get("env"), found.get("unshare"), found.get("setpriv"));
   }
 
   private static void find(String tool, Map<String, Path> found, List<String> missing) {

@@ -33,8 +33,10 @@ import java.util.Set;
 final class MountPoints {
   private static final String RESOLV_CONF = "/etc/resolv.conf";
   private static final String HOSTS = "/etc/hosts";
-  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
-  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-r--r--");
 
   private final LayerStack stack;
   private final Path createIn;
@@ -46,11 +48,12 @@ final class MountPoints {
   }
 
   /**
-   * Prepares all mount points of {@code spec} and returns the binds to perform, in mount order:
-   * the spec's binds plus, with the host network, the host's resolver files (read-only).
+   * Prepares all mount points of {@code spec} and returns the binds to perform, in mount order: the
+   * spec's binds plus, with the host network, the host's resolver files (read-only).
    */
   static List<BindMount> prepare(SandboxSpec spec) throws IOException {
     MountPoints points = forRoot(spec.root());
+    points.checkWorkingDir(spec.workingDir());
     points.ensure("/proc", true, false);
     points.ensure("/dev", true, false);
     List<BindMount> binds = new ArrayList<>();
@@ -66,11 +69,12 @@ final class MountPoints {
     return binds;
   }
 
-  private static void prepareResolverFiles(SandboxSpec spec, MountPoints points, List<BindMount> binds)
-      throws IOException {
+  private static void prepareResolverFiles(
+      SandboxSpec spec, MountPoints points, List<BindMount> binds) throws IOException {
     if (spec.network() == NetworkMode.HOST) {
       for (String file : List.of(RESOLV_CONF, HOSTS)) {
-        boolean userBound = spec.binds().stream().anyMatch(b -> RootPaths.isWithin(file, b.target()));
+        boolean userBound =
+            spec.binds().stream().anyMatch(b -> RootPaths.isWithin(file, b.target()));
         Path host = Path.of(file);
         if (!userBound && Files.isRegularFile(host) && points.ensure(file, false, true)) {
           binds.add(BindMount.readOnly(host, file));
@@ -96,6 +100,25 @@ final class MountPoints {
     }
     Path dir = ((SandboxRoot.Directory) root).dir();
     return new MountPoints(new LayerStack(List.of(dir)), dir);
+  }
+
+  /**
+   * Fails early, with a clear message, when the working dir is missing or not a directory (the
+   * command would otherwise fail with {@code unshare}'s exit code 1). Paths through image symlinks
+   * are not resolved here; {@code unshare --wd} resolves them inside the root.
+   */
+  private void checkWorkingDir(String workingDir) throws IOException {
+    List<String> segments = RootPaths.segments(workingDir);
+    for (int i = 0; i < segments.size(); i++) {
+      Optional<Path> found = stack.lookup(segments.subList(0, i + 1));
+      if (found.isPresent() && Files.isSymbolicLink(found.get())) {
+        return;
+      }
+      if (found.isEmpty() || !Files.isDirectory(found.get(), LinkOption.NOFOLLOW_LINKS)) {
+        throw new IllegalArgumentException(
+            "working dir " + workingDir + " is not a directory in the root (WORKDIR creates it)");
+      }
+    }
   }
 
   /** Returns false if {@code optional} and the point cannot be used; throws otherwise. */
@@ -150,9 +173,12 @@ final class MountPoints {
   }
 
   private void copyMetadata(Path from, Path to) throws IOException {
-    Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from, LinkOption.NOFOLLOW_LINKS));
-    Files.setAttribute(to, "unix:uid", Files.getAttribute(from, "unix:uid", LinkOption.NOFOLLOW_LINKS));
-    Files.setAttribute(to, "unix:gid", Files.getAttribute(from, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+    Files.setPosixFilePermissions(
+        to, Files.getPosixFilePermissions(from, LinkOption.NOFOLLOW_LINKS));
+    Files.setAttribute(
+        to, "unix:uid", Files.getAttribute(from, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+    Files.setAttribute(
+        to, "unix:gid", Files.getAttribute(from, "unix:gid", LinkOption.NOFOLLOW_LINKS));
     imageTimes.put(to, Files.getLastModifiedTime(from, LinkOption.NOFOLLOW_LINKS));
   }
 }

@@ -35,8 +35,6 @@ final class RootPaths {
 
   /** Whether {@code path} is {@code ancestor} or lies below it (both normalized). */
   static boolean isWithin(String path, String ancestor) {
-    return path.equals(ancestor)
-        || ancestor.equals("/")
-        || path.startsWith(ancestor + "/");
+    return path.equals(ancestor) || ancestor.equals("/") || path.startsWith(ancestor + "/");
   }
 }

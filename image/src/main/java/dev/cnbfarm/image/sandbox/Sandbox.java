@@ -64,7 +64,8 @@ public final class Sandbox {
     try {
       List<BindMount> binds = MountPoints.prepare(spec);
       DevTemplate.write(control.resolve("dev"));
-      Files.writeString(control.resolve("setup.sh"), SetupScript.render(spec, binds, control, tools));
+      Files.writeString(
+          control.resolve("setup.sh"), SetupScript.render(spec, binds, control, tools));
       return execute(spec, control, stdout, stderr);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare sandbox", e);

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The argv a sandbox executes inside its root, resolved with the {@code PATH} of the sandbox's
- * env. Immutable.
+ * The argv a sandbox executes inside its root, resolved with the {@code PATH} of the sandbox's env.
+ * Immutable.
  *
  * @param argv program and arguments; the program is looked up inside the root, never on the host
  */

@@ -4,8 +4,8 @@ import dev.cnbfarm.image.rootfs.OverlayMount;
 import java.nio.file.Path;
 
 /**
- * What a sandboxed process sees as {@code /}: an overlay over image layers (Dockerfile steps,
- * whose writes must land in a fresh upper dir) or a plain directory (used as is, writes included).
+ * What a sandboxed process sees as {@code /}: an overlay over image layers (Dockerfile steps, whose
+ * writes must land in a fresh upper dir) or a plain directory (used as is, writes included).
  * Immutable.
  */
 public sealed interface SandboxRoot permits SandboxRoot.Overlay, SandboxRoot.Directory {

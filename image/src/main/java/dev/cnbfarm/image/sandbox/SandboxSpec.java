@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *     given)
  * @param user numeric uid:gid; root only for Dockerfile steps
  * @param workingDir the command's cwd inside the root; must already exist there
- * @param binds host paths made visible inside the root; targets must not nest in each other nor
- *     lie under {@code /proc} or {@code /dev}
+ * @param binds host paths made visible inside the root; targets must not nest in each other nor lie
+ *     under {@code /proc} or {@code /dev}
  * @param hostname the UTS hostname inside the sandbox
  * @param timeLimit after this the whole namespace is killed
  * @param network host network or none
@@ -60,8 +60,8 @@ public record SandboxSpec(
   }
 
   /**
-   * A builder preset for a Dockerfile RUN step: runs as root and shares the host network (so
-   * {@code apt-get} works), as Docker does.
+   * A builder preset for a Dockerfile RUN step: runs as root and shares the host network (so {@code
+   * apt-get} works), as Docker does.
    */
   public static Builder dockerfileRun(SandboxRoot root, SandboxCommand command) {
     return builder().root(root).command(command).user(SandboxUser.ROOT).network(NetworkMode.HOST);
@@ -88,8 +88,10 @@ public record SandboxSpec(
     Set<String> seen = new HashSet<>();
     for (BindMount bind : binds) {
       for (String reserved : RESERVED) {
-        if (RootPaths.isWithin(bind.target(), reserved) || RootPaths.isWithin(reserved, bind.target())) {
-          throw new IllegalArgumentException("bind target " + bind.target() + " clashes with " + reserved);
+        if (RootPaths.isWithin(bind.target(), reserved)
+            || RootPaths.isWithin(reserved, bind.target())) {
+          throw new IllegalArgumentException(
+              "bind target " + bind.target() + " clashes with " + reserved);
         }
       }
       if (!seen.add(bind.target())) {

@@ -16,9 +16,9 @@ import java.util.Map;
  *   <li>The host's sh, not the image's: the image may have no shell at all.
  *   <li>{@code unshare --root=R --wd=D} does {@code chroot(R)} then {@code chdir(D)} as root, and
  *       only then {@code setgid}/{@code setuid} (clearing supplementary groups) and exec. So the
- *       working dir is entered inside the new root without needing any program from the image,
- *       and {@code chroot} still runs with the privilege it needs. coreutils {@code chroot} cannot
- *       do this: it always {@code chdir("/")}.
+ *       working dir is entered inside the new root without needing any program from the image, and
+ *       {@code chroot} still runs with the privilege it needs. coreutils {@code chroot} cannot do
+ *       this: it always {@code chdir("/")}.
  *   <li>The command runs as a child of this script, not by {@code exec}: a non-root command loses
  *       the parent-death signal when its uid changes, so PID 1 stays a root shell that does keep
  *       it. When the {@code unshare} parent (and with it the JVM, via {@code setpriv --pdeathsig})
@@ -49,7 +49,9 @@ final class SetupScript {
       s.append("mount --bind ").append(bind.readOnly() ? "-o ro " : "");
       s.append(quote(bind.source().toString())).append(' ').append(target).append('\n');
     }
-    s.append("printf '%s' ").append(quote(spec.hostname())).append(" > /proc/sys/kernel/hostname\n");
+    s.append("printf '%s' ")
+        .append(quote(spec.hostname()))
+        .append(" > /proc/sys/kernel/hostname\n");
     s.append(": > ").append(quote(control.resolve("ready").toString())).append('\n');
     s.append("exec 2>&3 3>&-\n");
     s.append("set +e\n");
@@ -97,7 +99,9 @@ final class SetupScript {
       s.append(' ').append(quote(template.resolve(entry).toString()));
     }
     s.append(" \"$R/dev/\"\n");
-    s.append("mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec devpts \"$R/dev/pts\"\n");
+    s.append(
+        "mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec devpts"
+            + " \"$R/dev/pts\"\n");
   }
 
   /** Single-quotes {@code text} for sh; safe for any byte sequence without NUL. */

@@ -10,10 +10,9 @@ import java.util.List;
 
 /**
  * Test fixture: tiny image layers built from Debian's {@code busybox-static}. The base layer holds
- * {@code /bin/busybox} with relative applet links, {@code /etc/motd}, {@code
- * /etc/hostname}, {@code /data/{a,b}}, {@code /root}, {@code /tmp} and no {@code /proc} or {@code
- * /dev} (so the sandbox must supply those mount points). Fails, never skips, when busybox is
- * missing.
+ * {@code /bin/busybox} with relative applet links, {@code /etc/motd}, {@code /etc/hostname}, {@code
+ * /data/{a,b}}, {@code /root}, {@code /tmp} and no {@code /proc} or {@code /dev} (so the sandbox
+ * must supply those mount points). Fails, never skips, when busybox is missing.
  */
 final class BusyboxImage {
   static final Path BUSYBOX = Path.of("/bin/busybox");
@@ -41,7 +40,8 @@ final class BusyboxImage {
     Files.writeString(dest.resolve("data/a"), "a");
     Files.writeString(dest.resolve("data/b"), "b");
     Files.setPosixFilePermissions(
-        Files.createDirectories(dest.resolve("root")), PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(dest.resolve("root")),
+        PosixFilePermissions.fromString("rwx------"));
     Files.setPosixFilePermissions(
         Files.createDirectories(dest.resolve("tmp")), PosixFilePermissions.fromString("rwxrwxrwx"));
   }

@@ -17,7 +17,8 @@ class LinePumpTest {
 
   @Test
   void splitsOnNewlinesDropsCarriageReturnsAndKeepsAnUnterminatedLastLine() {
-    assertThat(pump("a\r\nb\n\nc".getBytes(StandardCharsets.UTF_8))).containsExactly("a", "b", "", "c");
+    assertThat(pump("a\r\nb\n\nc".getBytes(StandardCharsets.UTF_8)))
+        .containsExactly("a", "b", "", "c");
   }
 
   @Test
@@ -25,7 +26,8 @@ class LinePumpTest {
     byte[] bytes = new byte[LinePump.MAX_LINE_BYTES * 2 + 10];
     java.util.Arrays.fill(bytes, (byte) 'x');
 
-    assertThat(pump(bytes)).extracting(String::length)
+    assertThat(pump(bytes))
+        .extracting(String::length)
         .containsExactly(LinePump.MAX_LINE_BYTES, LinePump.MAX_LINE_BYTES, 10);
   }
 

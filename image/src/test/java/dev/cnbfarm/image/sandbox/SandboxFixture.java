@@ -45,7 +45,10 @@ final class SandboxFixture {
   /** Every path below {@code dir}, relative, sorted. */
   static List<String> tree(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+      return walk.filter(p -> !p.equals(dir))
+          .map(p -> dir.relativize(p).toString())
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

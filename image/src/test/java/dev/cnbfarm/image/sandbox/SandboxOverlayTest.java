@@ -86,7 +86,8 @@ class SandboxOverlayTest {
 
     assertThat(out.result.exitCode()).as(out.toString()).isZero();
     UserDefinedFileAttributeView xattrs =
-        Files.getFileAttributeView(mount.upperDir().resolve("data"), UserDefinedFileAttributeView.class);
+        Files.getFileAttributeView(
+            mount.upperDir().resolve("data"), UserDefinedFileAttributeView.class);
     ByteBuffer value = ByteBuffer.allocate(xattrs.size("overlay.opaque"));
     xattrs.read("overlay.opaque", value);
     assertThat(new String(value.array(), StandardCharsets.UTF_8)).isEqualTo("y");

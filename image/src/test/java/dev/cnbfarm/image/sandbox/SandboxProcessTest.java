@@ -73,7 +73,8 @@ class SandboxProcessTest {
   @Test
   void runsAsTheRequestedNonRootUserWithoutPrivileges() {
     SandboxSpec spec =
-        step("id -u; id -g; id -G; touch /root/x 2>/dev/null || echo denied; grep CapEff /proc/self/status")
+        step("id -u; id -g; id -G; touch /root/x 2>/dev/null || echo denied; grep CapEff"
+                 + " /proc/self/status")
             .user(SandboxUser.of(1000, 1001))
             .build();
 
@@ -98,7 +99,8 @@ class SandboxProcessTest {
   @Test
   void execFormRunsWithoutAnyPathOrShell() {
     SandboxSpec spec =
-        SandboxSpec.dockerfileRun(SandboxRoot.overlay(mount), SandboxCommand.exec("/bin/echo", "a b", "$X"))
+        SandboxSpec.dockerfileRun(
+                SandboxRoot.overlay(mount), SandboxCommand.exec("/bin/echo", "a b", "$X"))
             .build();
 
     assertThat(fixture.run(spec).stdout).containsExactly("a b $X");
@@ -106,9 +108,11 @@ class SandboxProcessTest {
 
   @Test
   void shellFormUsesTheConfiguredShell() {
-    SandboxCommand command = SandboxCommand.shell(List.of("/bin/ash", "-e", "-c"), "false; echo unreachable");
+    SandboxCommand command =
+        SandboxCommand.shell(List.of("/bin/ash", "-e", "-c"), "false; echo unreachable");
 
-    Output out = fixture.run(SandboxSpec.dockerfileRun(SandboxRoot.overlay(mount), command).build());
+    Output out =
+        fixture.run(SandboxSpec.dockerfileRun(SandboxRoot.overlay(mount), command).build());
 
     assertThat(out.result.exitCode()).isEqualTo(1);
     assertThat(out.stdout).isEmpty();
@@ -116,7 +120,8 @@ class SandboxProcessTest {
 
   @Test
   void startsInTheWorkingDirInsideTheRootEvenWhenNotRoot() {
-    Output out = fixture.run(step("pwd").workingDir("/etc").user(SandboxUser.of(1000, 1000)).build());
+    Output out =
+        fixture.run(step("pwd").workingDir("/etc").user(SandboxUser.of(1000, 1000)).build());
 
     assertThat(out.stdout).containsExactly("/etc");
   }
@@ -129,8 +134,17 @@ class SandboxProcessTest {
                     + " && ls -ld /dev/shm | cut -c1-10 && echo y > /dev/shm/f && cat /dev/shm/f")
                 .build());
 
-    assertThat(out.stdout).as(out.toString()).containsExactly("4", "/dev/pts/ptmx", "drwxrwxrwt", "y");
+    assertThat(out.stdout)
+        .as(out.toString())
+        .containsExactly("4", "/dev/pts/ptmx", "drwxrwxrwt", "y");
     assertThat(tree(mount.upperDir())).isEmpty();
+  }
+
+  @Test
+  void refusesAWorkingDirMissingFromTheRoot() {
+    assertThatThrownBy(() -> fixture.run(step("pwd").workingDir("/nowhere").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("working dir /nowhere");
   }
 
   @Test
@@ -191,7 +205,11 @@ class SandboxProcessTest {
 
   @Test
   void noHostNetworkMeansOnlyLoopback() {
-    Output out = fixture.run(step("ls /sys/class/net 2>/dev/null; cat /proc/net/dev | tail -n +3 | cut -d: -f1").network(NetworkMode.NONE).build());
+    Output out =
+        fixture.run(
+            step("ls /sys/class/net 2>/dev/null; cat /proc/net/dev | tail -n +3 | cut -d: -f1")
+                .network(NetworkMode.NONE)
+                .build());
 
     assertThat(out.stdout).extracting(String::strip).containsExactly("lo");
   }
@@ -199,7 +217,8 @@ class SandboxProcessTest {
   @Test
   void timeLimitKillsTheWholeNamespaceAndNothingStaysMounted() throws Exception {
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    SandboxSpec spec = step("echo started; sleep 100 & sleep 100").timeLimit(Duration.ofSeconds(1)).build();
+    SandboxSpec spec =
+        step("echo started; sleep 100 & sleep 100").timeLimit(Duration.ofSeconds(1)).build();
 
     SandboxResult result = fixture.sandbox.run(spec, lines::add, LineSink.discard());
 
@@ -207,8 +226,10 @@ class SandboxProcessTest {
     assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(5));
     assertThat(lines).containsExactly("started");
     assertThat(SandboxFixture.hostMountInfo()).doesNotContain(mount.stepDir().toString());
-    assertThat(ProcessHandle.allProcesses().flatMap(p -> p.info().arguments().stream())
-            .filter(args -> List.of(args).contains(mount.stepDir().toString())))
+    assertThat(
+            ProcessHandle.allProcesses()
+                .flatMap(p -> p.info().arguments().stream())
+                .filter(args -> List.of(args).contains(mount.stepDir().toString())))
         .isEmpty();
   }
 
@@ -222,9 +243,11 @@ class SandboxProcessTest {
       await(() -> sleepers().findAny().isPresent());
 
       // What a dying worker does to the sandbox: SIGKILL to unshare (setpriv --pdeathsig).
-      ProcessHandle.current().descendants()
+      ProcessHandle.current()
+          .descendants()
           .filter(p -> p.info().command().orElse("").endsWith("/unshare"))
-          .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--kill-child")).orElse(false))
+          .filter(
+              p -> p.info().arguments().map(a -> List.of(a).contains("--kill-child")).orElse(false))
           .forEach(ProcessHandle::destroyForcibly);
 
       assertThat(result.get(10, TimeUnit.SECONDS).exitCode()).isEqualTo(137);
@@ -238,7 +261,8 @@ class SandboxProcessTest {
   /** The busybox {@code sleep 4242}; its command reads as busybox, so match the argument. */
   private static Stream<ProcessHandle> sleepers() {
     return ProcessHandle.allProcesses()
-        .filter(p -> p.info().arguments().map(a -> List.of(a).equals(List.of("4242"))).orElse(false));
+        .filter(
+            p -> p.info().arguments().map(a -> List.of(a).equals(List.of("4242"))).orElse(false));
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -286,7 +310,8 @@ class SandboxProcessTest {
     mount = fixture.overlay(top, fixture.base);
 
     assertThatThrownBy(
-            () -> fixture.run(step("true").bind(BindMount.readWrite(dir, "/workspace/app")).build()))
+            () ->
+                fixture.run(step("true").bind(BindMount.readWrite(dir, "/workspace/app")).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("/workspace is a symlink");
   }
@@ -318,13 +343,17 @@ class SandboxProcessTest {
         long start = System.nanoTime();
         SandboxResult result =
             fixture.sandbox.run(
-                SandboxSpec.dockerfileRun(SandboxRoot.overlay(step), SandboxCommand.exec("/bin/true")).build(),
+                SandboxSpec.dockerfileRun(
+                        SandboxRoot.overlay(step), SandboxCommand.exec("/bin/true"))
+                    .build(),
                 LineSink.discard(),
                 LineSink.discard());
         total += System.nanoTime() - start;
         assertThat(result.exitCode()).isZero();
       }
     }
-    System.out.printf("sandbox per-step overhead of `true` (overlay, %d runs): %.1f ms%n", runs, total / 1e6 / runs);
+    System.out.printf(
+        "sandbox per-step overhead of `true` (overlay, %d runs): %.1f ms%n",
+        runs, total / 1e6 / runs);
   }
 }

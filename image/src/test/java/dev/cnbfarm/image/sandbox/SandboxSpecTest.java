@@ -89,7 +89,10 @@ class SandboxSpecTest {
   @ValueSource(strings = {"", "-lead", "has space", "under_score"})
   void rejectsInvalidHostnames(String hostname) {
     assertThatThrownBy(
-            () -> SandboxSpec.dockerfileRun(ROOT, SandboxCommand.exec("x")).hostname(hostname).build())
+            () ->
+                SandboxSpec.dockerfileRun(ROOT, SandboxCommand.exec("x"))
+                    .hostname(hostname)
+                    .build())
         .hasMessageContaining("hostname");
   }
 
