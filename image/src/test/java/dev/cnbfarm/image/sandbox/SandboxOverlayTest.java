@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -122,9 +123,26 @@ class SandboxOverlayTest {
 
   @Test
   void hostSeesNoMountOfTheStepDuringOrAfterARun() {
-    Output out = run("grep -c overlay /proc/self/mountinfo");
+    List<String> hostViewWhileRunning = new ArrayList<>();
+    SandboxSpec spec =
+        SandboxSpec.dockerfileRun(
+                SandboxRoot.overlay(mount),
+                SandboxCommand.shell("grep -c overlay /proc/self/mountinfo; sleep 0.2"))
+            .env(Map.of("PATH", "/bin"))
+            .build();
 
-    assertThat(out.stdout).containsExactly("1");
+    SandboxResult result =
+        fixture.sandbox.run(
+            spec,
+            line -> hostViewWhileRunning.add(line + " " + SandboxFixture.hostMountInfo()),
+            LineSink.discard());
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(hostViewWhileRunning)
+        .singleElement()
+        .asString()
+        .startsWith("1 ")
+        .doesNotContain(mount.stepDir().toString());
     assertThat(SandboxFixture.hostMountInfo()).doesNotContain(mount.stepDir().toString());
   }
 }

@@ -74,7 +74,7 @@ class SandboxProcessTest {
   void runsAsTheRequestedNonRootUserWithoutPrivileges() {
     SandboxSpec spec =
         step("id -u; id -g; id -G; touch /root/x 2>/dev/null || echo denied; grep CapEff"
-                 + " /proc/self/status")
+                + " /proc/self/status")
             .user(SandboxUser.of(1000, 1001))
             .build();
 
