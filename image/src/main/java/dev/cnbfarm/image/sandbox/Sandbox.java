@@ -1,0 +1,190 @@
+package dev.cnbfarm.image.sandbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one command in fresh mount, PID, UTS and IPC namespaces (plus a network namespace for {@link
+ * NetworkMode#NONE}), chrooted into a {@link SandboxRoot}, with a clean env, a numeric uid:gid, a
+ * time limit and line-by-line output. Needs root and util-linux {@code unshare}/{@code setpriv}.
+ *
+ * <p>Every mount (overlay, {@code /proc}, {@code /dev}, binds) is made by the setup script inside
+ * the new, private mount namespace, so none is ever visible on the host, and all vanish with the
+ * namespace: at normal exit, at the time limit (the sandbox kills PID 1 of the namespace, and the
+ * kernel kills the rest), and when the JVM dies ({@code setpriv --pdeathsig KILL} kills {@code
+ * unshare}, whose {@code --kill-child} kills PID 1). See {@link SetupScript} for the cwd and uid
+ * handling and {@link MountPoints} for how mount points stay out of the upper dir.
+ *
+ * <p>Thread-safe: runs are independent; {@link #run} blocks its calling thread for the run (which
+ * matters: the parent-death signal is tied to that thread).
+ */
+public final class Sandbox {
+  private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+  private static final Duration REAP_GRACE = Duration.ofSeconds(10);
+  private static final int SETUP_ERR_LIMIT = 4096;
+
+  private final HostTools tools;
+
+  private Sandbox(HostTools tools) {
+    this.tools = tools;
+  }
+
+  /**
+   * A sandbox using the host's tools.
+   *
+   * @throws SandboxException if {@code unshare}, {@code setpriv}, {@code mount} etc. are missing
+   */
+  public static Sandbox create() {
+    return new Sandbox(HostTools.locate());
+  }
+
+  /**
+   * Runs {@code spec} to completion or its time limit, streaming output lines to the sinks.
+   *
+   * @return the exit code, elapsed time and whether the limit was hit
+   * @throws IllegalArgumentException if a mount point cannot be placed in the root
+   * @throws SandboxException if the namespaces or mounts could not be set up (message carries the
+   *     setup error), a sink threw, or the thread was interrupted (the run is killed first, and the
+   *     interrupt flag restored)
+   */
+  public SandboxResult run(SandboxSpec spec, LineSink stdout, LineSink stderr) {
+    Path control = createControlDir();
+    try {
+      List<BindMount> binds = MountPoints.prepare(spec);
+      DevTemplate.write(control.resolve("dev"));
+      Files.writeString(
+          control.resolve("setup.sh"), SetupScript.render(spec, binds, control, tools));
+      return execute(spec, control, stdout, stderr);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare sandbox", e);
+    } finally {
+      deleteControlDir(control);
+    }
+  }
+
+  private SandboxResult execute(SandboxSpec spec, Path control, LineSink stdout, LineSink stderr)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command(spec, control));
+    builder.environment().clear();
+    builder.environment().put("PATH", HostTools.SETUP_PATH);
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    long start = System.nanoTime();
+    Process process = builder.start();
+    LinePump out = new LinePump(process.getInputStream(), stdout);
+    LinePump err = new LinePump(process.getErrorStream(), stderr);
+    Thread outThread = startPump(out, "sandbox-stdout-" + process.pid());
+    Thread errThread = startPump(err, "sandbox-stderr-" + process.pid());
+    boolean timedOut;
+    try {
+      timedOut = !process.waitFor(spec.timeLimit().toNanos(), TimeUnit.NANOSECONDS);
+      if (timedOut) {
+        log.debug("sandbox {} hit its {} limit, killing", process.pid(), spec.timeLimit());
+        killNamespace(process);
+      }
+      outThread.join(REAP_GRACE.toMillis());
+      errThread.join(REAP_GRACE.toMillis());
+    } catch (InterruptedException e) {
+      killNamespace(process);
+      Thread.currentThread().interrupt();
+      throw new SandboxException("interrupted while running " + spec.command().argv(), e);
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    // 128+SIGKILL if unshare somehow outlived the kill (logged above).
+    int exitCode = process.isAlive() ? 137 : process.exitValue();
+    if (!timedOut && !Files.exists(control.resolve("ready"))) {
+      throw new SandboxException(
+          "sandbox setup failed (exit " + exitCode + "): " + setupErrors(control));
+    }
+    Optional<RuntimeException> sinkFailure = out.failure().or(err::failure);
+    if (sinkFailure.isPresent()) {
+      throw new SandboxException("output sink failed", sinkFailure.get());
+    }
+    return new SandboxResult(exitCode, elapsed, timedOut);
+  }
+
+  private List<String> command(SandboxSpec spec, Path control) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(tools.setpriv().toString());
+    cmd.add("--pdeathsig=KILL");
+    cmd.add(tools.unshare().toString());
+    cmd.addAll(List.of("--mount", "--pid", "--uts", "--ipc", "--fork", "--kill-child"));
+    if (spec.network() == NetworkMode.NONE) {
+      cmd.add("--net");
+    }
+    cmd.add("--propagation=private");
+    cmd.add(tools.sh().toString());
+    cmd.add(control.resolve("setup.sh").toString());
+    return cmd;
+  }
+
+  /**
+   * Kills PID 1 of the namespace (the kernel then kills every other process in it), then {@code
+   * unshare}, and waits for them to be reaped so nothing holds the overlay afterwards.
+   */
+  private static void killNamespace(Process process) {
+    List<ProcessHandle> namespaceInit = process.toHandle().children().toList();
+    namespaceInit.forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (!process.waitFor(REAP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          log.warn("sandbox process {} survived SIGKILL for {}", process.pid(), REAP_GRACE);
+        }
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Thread startPump(LinePump pump, String name) {
+    Thread thread = new Thread(pump, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static String setupErrors(Path control) throws IOException {
+    Path file = control.resolve("setup.err");
+    if (!Files.exists(file)) {
+      return "(no setup output)";
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    int length = Math.min(bytes.length, SETUP_ERR_LIMIT);
+    return new String(bytes, 0, length, StandardCharsets.UTF_8).strip();
+  }
+
+  private static Path createControlDir() {
+    try {
+      return Files.createTempDirectory("cnbfarm-sandbox-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create sandbox control dir", e);
+    }
+  }
+
+  private static void deleteControlDir(Path control) {
+    try (var entries = Files.walk(control)) {
+      for (Path entry : entries.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(entry);
+      }
+    } catch (IOException e) {
+      log.debug("cannot delete sandbox control dir {}", control, e);
+    }
+  }
+}

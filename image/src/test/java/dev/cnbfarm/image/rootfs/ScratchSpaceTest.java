@@ -1,0 +1,84 @@
+package dev.cnbfarm.image.rootfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScratchSpaceTest {
+  @TempDir Path tmp;
+
+  @Test
+  void preparesEmptyUpperWorkMergedAndMountPointDirs() throws IOException {
+    Path layer = Files.createDirectories(tmp.resolve("layer"));
+    ScratchSpace scratch = ScratchSpace.open(tmp.resolve("scratch"));
+
+    try (OverlayMount mount = scratch.prepare(RootfsPlan.of(List.of(layer)))) {
+      assertThat(mount.upperDir()).isEmptyDirectory();
+      assertThat(mount.workDir()).isEmptyDirectory();
+      assertThat(mount.mergedDir()).isEmptyDirectory();
+      assertThat(mount.mountPointLayer()).isEmptyDirectory();
+      assertThat(mount.lowers()).containsExactly(layer);
+      assertThat(mount.options())
+          .isEqualTo("userxattr,lowerdir=mounts:l/0,upperdir=upper,workdir=work");
+      assertThat(Files.readSymbolicLink(mount.stepDir().resolve("l/0"))).isEqualTo(layer);
+    }
+  }
+
+  @Test
+  void namesLowersByShortLinksTopFirstSoDeepCachePathsDoNotCount() throws IOException {
+    List<Path> layers = new ArrayList<>();
+    Path deep = tmp.resolve("x".repeat(200)).resolve("y".repeat(200));
+    for (int i = 0; i < RootfsPlan.MAX_LAYERS; i++) {
+      layers.add(deep.resolve("%064d".formatted(i)));
+    }
+    ScratchSpace scratch = ScratchSpace.open(tmp.resolve("scratch"));
+
+    try (OverlayMount mount = scratch.prepare(RootfsPlan.of(layers))) {
+      assertThat(mount.options().length()).isLessThanOrEqualTo(OverlayMount.MAX_OPTIONS_LENGTH);
+      assertThat(mount.options()).startsWith("userxattr,lowerdir=mounts:l/0:l/1:l/2:");
+      assertThat(Files.readSymbolicLink(mount.stepDir().resolve("l/a"))).isEqualTo(layers.get(10));
+    }
+  }
+
+  @Test
+  void rejectsMoreLayersThanOverlayfsCanStack() {
+    List<Path> layers = new ArrayList<>();
+    for (int i = 0; i <= RootfsPlan.MAX_LAYERS; i++) {
+      layers.add(tmp.resolve("l" + i));
+    }
+    assertThatThrownBy(() -> RootfsPlan.of(layers)).hasMessageContaining("stack limit");
+  }
+
+  @Test
+  void closingAStepRemovesItsScratchButNotTheLayers() throws IOException {
+    Path layer = Files.createDirectories(tmp.resolve("layer"));
+    Files.writeString(layer.resolve("keep"), "k");
+    ScratchSpace scratch = ScratchSpace.open(tmp.resolve("scratch"));
+
+    OverlayMount mount = scratch.prepare(RootfsPlan.of(List.of(layer)));
+    Files.writeString(mount.upperDir().resolve("diff"), "d");
+    mount.close();
+
+    assertThat(mount.stepDir()).doesNotExist();
+    assertThat(layer.resolve("keep")).hasContent("k");
+  }
+
+  @Test
+  void openingSweepsStaleStepDirsOfAKilledWorker() throws IOException {
+    Path layer = Files.createDirectories(tmp.resolve("layer"));
+    ScratchSpace first = ScratchSpace.open(tmp.resolve("scratch"));
+    OverlayMount abandoned = first.prepare(RootfsPlan.of(List.of(layer)));
+
+    ScratchSpace.open(tmp.resolve("scratch"));
+
+    assertThat(abandoned.stepDir()).doesNotExist();
+    assertThat(layer).exists();
+  }
+}
