@@ -1,0 +1,145 @@
+package dev.cnbfarm.image.layer;
+
+import dev.cnbfarm.image.ref.Digest;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * The one streaming pass of a layer write: tar → sha256 (diffID) → gzip → sha256 (digest) →
+ * byte count → temp file, renamed onto the target by {@link #finish()}. Entries get normalised
+ * metadata (fixed mtime, empty user and group names). Not thread-safe; single use.
+ */
+final class LayerOutput implements AutoCloseable {
+  private final Path target;
+  private final Path temp;
+  private final FileTime mtime;
+  private final MessageDigest diffIdSha = Digest.sha256();
+  private final MessageDigest blobSha = Digest.sha256();
+  private final CountingStream counter;
+  private final TarArchiveOutputStream tar;
+  private boolean finished;
+
+  private LayerOutput(Path target, Instant mtime, int level) throws IOException {
+    this.target = target;
+    this.mtime = FileTime.from(mtime);
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    this.temp = Files.createTempFile(dir, ".layer-", ".tmp");
+    this.counter = new CountingStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16));
+    OutputStream gzip = new LeveledGzip(new DigestOutputStream(counter, blobSha), level);
+    this.tar = new TarArchiveOutputStream(new DigestOutputStream(gzip, diffIdSha), 1 << 16,
+        StandardCharsets.UTF_8.name());
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    tar.setAddPaxHeadersForNonAsciiNames(true);
+  }
+
+  static LayerOutput open(Path target, Instant mtime, int level) {
+    try {
+      return new LayerOutput(target, mtime, level);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create layer " + target, e);
+    }
+  }
+
+  /** A header with normalised metadata; the caller sets type-specific fields. */
+  TarArchiveEntry entry(String name, byte type, int mode, long uid, long gid) {
+    TarArchiveEntry e = new TarArchiveEntry(name, type);
+    e.setMode(mode & 07777);
+    e.setUserId(uid);
+    e.setGroupId(gid);
+    e.setUserName("");
+    e.setGroupName("");
+    e.setModTime(mtime);
+    return e;
+  }
+
+  void add(TarArchiveEntry entry) throws IOException {
+    tar.putArchiveEntry(entry);
+    tar.closeArchiveEntry();
+  }
+
+  void add(TarArchiveEntry entry, byte[] content) throws IOException {
+    entry.setSize(content.length);
+    tar.putArchiveEntry(entry);
+    tar.write(content);
+    tar.closeArchiveEntry();
+  }
+
+  void add(TarArchiveEntry entry, Path source) throws IOException {
+    entry.setSize(Files.size(source));
+    tar.putArchiveEntry(entry);
+    try (InputStream in = Files.newInputStream(source)) {
+      in.transferTo(tar);
+    }
+    tar.closeArchiveEntry();
+  }
+
+  /** Ends the archive and moves it onto the target. */
+  LayerBlob finish() throws IOException {
+    tar.finish();
+    tar.close();
+    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    finished = true;
+    return new LayerBlob(target, Digest.ofHash(blobSha.digest()), Digest.ofHash(diffIdSha.digest()), counter.count);
+  }
+
+  @Override
+  public void close() {
+    if (!finished) {
+      try {
+        tar.close();
+      } catch (IOException | RuntimeException e) {
+        // the archive is being abandoned; the first failure is what the caller sees
+      }
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        // best effort: a stray temp file is harmless
+      }
+    }
+  }
+
+  /** gzip at a chosen level; the header carries no name and mtime 0, so output is reproducible. */
+  private static final class LeveledGzip extends GZIPOutputStream {
+    LeveledGzip(OutputStream out, int level) throws IOException {
+      super(out, 1 << 16);
+      def.setLevel(level);
+    }
+  }
+
+  private static final class CountingStream extends FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+}
