@@ -1,5 +1,7 @@
 package dev.cnbfarm.image.sandbox;
 
+import dev.cnbfarm.image.rootfs.LayerStack;
+
 import dev.cnbfarm.image.rootfs.OverlayMount;
 import java.io.IOException;
 import java.nio.file.Files;

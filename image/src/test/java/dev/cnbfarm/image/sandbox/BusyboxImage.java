@@ -14,7 +14,7 @@ import java.util.List;
  * /data/{a,b}}, {@code /root}, {@code /tmp} and no {@code /proc} or {@code /dev} (so the sandbox
  * must supply those mount points). Fails, never skips, when busybox is missing.
  */
-final class BusyboxImage {
+public final class BusyboxImage {
   static final Path BUSYBOX = Path.of("/bin/busybox");
 
   private BusyboxImage() {}
@@ -47,7 +47,7 @@ final class BusyboxImage {
   }
 
   /** Makes an overlayfs whiteout (0:0 char device) at {@code path}, as the layer unpacker does. */
-  static void whiteout(Path path) throws IOException {
+  public static void whiteout(Path path) throws IOException {
     Files.createDirectories(path.getParent());
     run(List.of("mknod", path.toString(), "c", "0", "0"));
   }

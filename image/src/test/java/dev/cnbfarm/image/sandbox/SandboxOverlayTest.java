@@ -1,5 +1,7 @@
 package dev.cnbfarm.image.sandbox;
 
+import dev.cnbfarm.image.rootfs.LayerStack;
+
 import static dev.cnbfarm.image.sandbox.SandboxFixture.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.cnbfarm.image.sandbox;
+package dev.cnbfarm.image.rootfs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,18 +17,19 @@ import java.util.Optional;
  * user.overlay.opaque=y} hides what lies below it, and a non-directory hides lower directories.
  * Symlinks are never followed. Immutable; thread-safe.
  */
-final class LayerStack {
+public final class LayerStack {
   private static final int S_IFMT = 0170000;
   private static final int S_IFCHR = 0020000;
 
   private final List<Path> layers;
 
-  LayerStack(List<Path> layers) {
+  /** @param layers layer dirs in overlay form, top first */
+  public LayerStack(List<Path> layers) {
     this.layers = List.copyOf(layers);
   }
 
   /** The topmost visible entry at {@code segments} (relative to the root), if any. */
-  Optional<Path> lookup(List<String> segments) throws IOException {
+  public Optional<Path> lookup(List<String> segments) throws IOException {
     for (Path layer : layers) {
       Path current = layer;
       boolean hidesBelow = false;
@@ -55,7 +56,7 @@ final class LayerStack {
     return Optional.empty();
   }
 
-  static boolean isWhiteout(Path path) throws IOException {
+  public static boolean isWhiteout(Path path) throws IOException {
     Map<String, Object> attrs =
         Files.readAttributes(path, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) attrs.get("mode");
@@ -63,7 +64,7 @@ final class LayerStack {
     return (mode & S_IFMT) == S_IFCHR && rdev == 0;
   }
 
-  static boolean isOpaque(Path dir) throws IOException {
+  public static boolean isOpaque(Path dir) throws IOException {
     UserDefinedFileAttributeView view =
         Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class);
     if (view == null || !view.list().contains("overlay.opaque")) {
@@ -73,5 +74,24 @@ final class LayerStack {
     view.read("overlay.opaque", value);
     value.flip();
     return StandardCharsets.UTF_8.decode(value).toString().equals("y");
+  }
+
+  /** The text of an absolute path as the merged image shows it (no symlink following), if it is a regular file. */
+  public Optional<String> readText(String absolutePath) {
+    List<String> segments = new java.util.ArrayList<>();
+    for (String part : absolutePath.split("/")) {
+      if (!part.isEmpty()) {
+        segments.add(part);
+      }
+    }
+    try {
+      Optional<Path> found = lookup(segments);
+      if (found.isEmpty() || !Files.isRegularFile(found.get(), LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty();
+      }
+      return Optional.of(Files.readString(found.get(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 }

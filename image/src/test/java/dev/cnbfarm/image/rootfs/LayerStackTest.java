@@ -1,7 +1,9 @@
-package dev.cnbfarm.image.sandbox;
+package dev.cnbfarm.image.rootfs;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cnbfarm.image.sandbox.BusyboxImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
