@@ -1,0 +1,109 @@
+package dev.cnbfarm.image.dockerfile;
+
+import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.image.store.ImageConfig;
+import dev.cnbfarm.lifecycle.dockerfile.Dockerfile;
+import dev.cnbfarm.lifecycle.extend.ImageUser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The mutable state while one Dockerfile is applied: the image so far, the ARGs in scope, the SHELL,
+ * the cache key chain, counters and warnings. One instance per Dockerfile; not thread-safe.
+ */
+final class BuildState {
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  final Dockerfile dockerfile;
+  final ApplyRequest request;
+  final ImageState base;
+  ImageState image;
+  final Map<String, String> argsInScope = new LinkedHashMap<>();
+  List<String> shell = List.of("/bin/sh", "-c");
+  final List<StateLayer> newLayers = new ArrayList<>();
+  final List<String> warnings = new ArrayList<>();
+  int runsExecuted;
+  int cacheHits;
+  private String cacheKey;
+
+  BuildState(Dockerfile dockerfile, ApplyRequest request) {
+    this.dockerfile = dockerfile;
+    this.request = request;
+    this.base = request.base();
+    this.image = request.base();
+    StringBuilder seed = new StringBuilder("base");
+    request.base().layers().forEach(l -> seed.append(' ').append(l.diffId()));
+    seed.append('\n').append(new String(request.base().config().toJson(), StandardCharsets.UTF_8));
+    this.cacheKey = sha256(seed.toString());
+  }
+
+  ImageConfig config() {
+    return image.config();
+  }
+
+  char escape() {
+    return dockerfile.escape();
+  }
+
+  /** The image's ENV as a map (split on the first '=', decisions.md #9). */
+  Map<String, String> imageEnv() {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String kv : config().env()) {
+      int eq = kv.indexOf('=');
+      env.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));
+    }
+    return env;
+  }
+
+  /** Variables for expanding instruction arguments: ARGs in scope, overridden by ENV. */
+  Map<String, String> expansionVars() {
+    Map<String, String> vars = new LinkedHashMap<>(argsInScope);
+    vars.putAll(imageEnv());
+    return vars;
+  }
+
+  /** The environment of a RUN: ENV, plus ARGs in scope that ENV does not set, plus a default PATH. */
+  Map<String, String> runEnv() {
+    Map<String, String> env = new TreeMap<>(argsInScope);
+    env.putAll(imageEnv());
+    env.putIfAbsent("PATH", DEFAULT_PATH);
+    return env;
+  }
+
+  String workingDir() {
+    return config().workingDir().filter(s -> !s.isEmpty()).orElse("/");
+  }
+
+  ImageUser user() {
+    return ImageUser.resolve(config().user().orElse(""), image.stack()::readText);
+  }
+
+  /** Advances the key chain with this instruction's identity and returns the new key. */
+  String nextKey(String identity) {
+    cacheKey = sha256(cacheKey + "\n" + identity);
+    return cacheKey;
+  }
+
+  static String sha256(String text) {
+    MessageDigest md = Digest.sha256();
+    return toHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static String toHex(byte[] bytes) {
+    StringBuilder b = new StringBuilder();
+    for (byte x : bytes) {
+      b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    }
+    return b.toString();
+  }
+
+  Path context() {
+    return request.context();
+  }
+}
