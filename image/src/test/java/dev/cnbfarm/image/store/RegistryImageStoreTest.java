@@ -98,6 +98,22 @@ class RegistryImageStoreTest {
   }
 
   @Test
+  void copiesBlobsBetweenRegistriesWhenMountingIsImpossible() {
+    TestImages.Built built = TestImages.build(tmp, "d", Platform.LINUX_AMD64);
+    RegistryRef base = ref("cross-base:1");
+    store.pushBlob(base, built.layer());
+    try (LocalRegistry other = LocalRegistry.start()) {
+      RegistryRef target = RegistryRef.parse(other.host() + "/app:1");
+
+      BlobPush copied = store.mountBlob(target, built.layer().digest(), base);
+
+      assertThat(copied.outcome()).isEqualTo(BlobPush.Outcome.UPLOADED);
+      assertThat(copied.size()).isEqualTo(built.layer().size());
+      assertThat(store.hasBlob(target, built.layer().digest())).isTrue();
+    }
+  }
+
+  @Test
   void resolvesAnIndexToLinuxAmd64() throws Exception {
     TestImages.Built amd = TestImages.build(tmp, "amd", Platform.LINUX_AMD64);
     TestImages.Built arm = TestImages.build(tmp, "arm", Platform.parse("linux/arm64"));
