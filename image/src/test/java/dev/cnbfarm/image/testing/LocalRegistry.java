@@ -36,8 +36,13 @@ public final class LocalRegistry implements AutoCloseable {
 
   /** Starts a registry and waits until {@code GET /v2/} answers 200 (about 0.2 s). */
   public static LocalRegistry start() {
-    if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException(BINARY + " is missing: run 'apt-get install -y --no-install-recommends "
+    return start(BINARY);
+  }
+
+  /** Starts the registry binary at {@code binary}; fails (never skips) when it is missing. */
+  static LocalRegistry start(Path binary) {
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(binary + " is missing: run 'apt-get install -y --no-install-recommends "
           + "docker-registry' (CI installs it; these tests need a real registry)");
     }
     try {
@@ -50,13 +55,13 @@ public final class LocalRegistry implements AutoCloseable {
           "storage: {filesystem: {rootdirectory: " + dir.resolve("data") + "}, delete: {enabled: true}}",
           "http: {addr: 127.0.0.1:" + port + "}",
           ""));
-      Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+      Process process = new ProcessBuilder(binary.toString(), "serve", config.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
       LocalRegistry registry = new LocalRegistry(process, dir, port);
       registry.awaitReady();
       return registry;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + BINARY, e);
+      throw new UncheckedIOException("cannot start " + binary, e);
     }
   }
 
