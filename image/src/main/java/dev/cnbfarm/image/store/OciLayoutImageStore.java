@@ -34,6 +34,8 @@ import java.util.Optional;
  */
 public final class OciLayoutImageStore implements ImageStore {
   static final String REF_NAME = "org.opencontainers.image.ref.name";
+  /** File locks are per JVM, not per thread: threads of this JVM queue here first. */
+  private static final Object INDEX_LOCK = new Object();
 
   @Override
   public Image read(ImageRef ref, Platform platform) {
@@ -149,7 +151,13 @@ public final class OciLayoutImageStore implements ImageStore {
     }
   }
 
-  private synchronized void updateIndex(LayoutRef layout, Descriptor manifest) throws IOException {
+  private static void updateIndex(LayoutRef layout, Descriptor manifest) throws IOException {
+    synchronized (INDEX_LOCK) {
+      updateIndexLocked(layout, manifest);
+    }
+  }
+
+  private static void updateIndexLocked(LayoutRef layout, Descriptor manifest) throws IOException {
     Path dir = layout.directory();
     Files.createDirectories(dir);
     try (FileChannel lockFile = FileChannel.open(dir.resolve(".index.lock"), StandardOpenOption.CREATE,

@@ -1,0 +1,228 @@
+package dev.cnbfarm.image.store;
+
+import com.google.cloud.tools.jib.api.DescriptorDigest;
+import com.google.cloud.tools.jib.blob.Blob;
+import com.google.cloud.tools.jib.blob.BlobDescriptor;
+import com.google.cloud.tools.jib.blob.Blobs;
+import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
+import com.google.cloud.tools.jib.image.json.ManifestListTemplate;
+import com.google.cloud.tools.jib.image.json.ManifestTemplate;
+import com.google.cloud.tools.jib.image.json.OciManifestTemplate;
+import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
+import com.google.cloud.tools.jib.json.JsonTemplateMapper;
+import com.google.cloud.tools.jib.registry.ManifestAndDigest;
+import com.google.cloud.tools.jib.registry.RegistryClient;
+import dev.cnbfarm.image.layer.LayerBlob;
+import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.image.ref.RegistryRef;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An {@link ImageStore} over OCI distribution registries through Jib Core's {@link
+ * RegistryClient}, the only place in cnbfarm that sees Jib types (design.md §4). Blobs are HEADed
+ * before upload, cross-repository mounts are tried before copying, and every call is retried a
+ * bounded number of times on 5xx and I/O failures. Only {@link RegistryRef}s are accepted.
+ * Thread-safe.
+ */
+public final class RegistryImageStore implements ImageStore {
+  private final RegistryCalls calls;
+  private final JibClients clients;
+
+  private RegistryImageStore(RegistrySettings settings) {
+    this.calls = new RegistryCalls(settings.maxAttempts(), settings.initialBackoff());
+    this.clients = new JibClients(settings, calls);
+  }
+
+  public static RegistryImageStore of(RegistrySettings settings) {
+    return new RegistryImageStore(settings);
+  }
+
+  @Override
+  public Image read(ImageRef ref, Platform platform) {
+    RegistryRef r = registry(ref);
+    RegistryClient client = clients.pull(r);
+    ManifestAndDigest<ManifestTemplate> top = calls.run("pull manifest " + r, () -> client.pullManifest(r.qualifier()));
+    ManifestAndDigest<ManifestTemplate> chosen = top;
+    if (top.getManifest() instanceof ManifestListTemplate list) {
+      List<String> digests = list.getDigestsForPlatform(platform.architecture(), platform.os());
+      if (digests.isEmpty()) {
+        throw new InvalidImageException(r + " has no manifest for " + platform);
+      }
+      chosen = calls.run("pull manifest " + r + " for " + platform, () -> client.pullManifest(digests.get(0)));
+    }
+    if (!(chosen.getManifest() instanceof BuildableManifestTemplate template)) {
+      throw new InvalidImageException(r + ": unsupported manifest " + chosen.getManifest().getClass().getSimpleName());
+    }
+    Manifest manifest = Manifest.parse(json(template));
+    ByteArrayOutputStream config = new ByteArrayOutputStream();
+    pullBlob(r, manifest.config().digest(), config);
+    return new Image(ref, digest(chosen.getDigest()), manifest, ImageConfig.parse(config.toByteArray()));
+  }
+
+  @Override
+  public boolean hasBlob(ImageRef repository, Digest digest) {
+    RegistryRef r = registry(repository);
+    return head(r, digest).isPresent();
+  }
+
+  /** The blob's size if the repository has it (HEAD). */
+  private Optional<Long> head(RegistryRef r, Digest digest) {
+    RegistryClient client = clients.pull(r);
+    return calls.run("check blob " + digest + " in " + r.repository(),
+        () -> client.checkBlob(jib(digest)).map(BlobDescriptor::getSize));
+  }
+
+  @Override
+  public void pullBlob(ImageRef repository, Digest digest, OutputStream out) {
+    RegistryRef r = registry(repository);
+    RegistryClient client = clients.pull(r);
+    MessageDigest sha = Digest.sha256();
+    Counting counting = new Counting(new DigestOutputStream(out, sha));
+    calls.run("pull blob " + digest + " from " + r.repository(),
+        () -> client.pullBlob(jib(digest), x -> {}, x -> {}).writeTo(counting), () -> counting.count == 0);
+    if (!Digest.ofHash(sha.digest()).equals(digest)) {
+      throw new InvalidImageException("blob " + digest + " from " + r + " does not match its digest");
+    }
+  }
+
+  @Override
+  public BlobPush pushBlob(ImageRef repository, LayerBlob blob) {
+    return push(registry(repository), blob.digest(), blob.size(), Blobs.from(blob.file()));
+  }
+
+  @Override
+  public BlobPush pushBlob(ImageRef repository, byte[] content) {
+    byte[] copy = content.clone();
+    return push(registry(repository), Digest.of(copy), copy.length, Blobs.from(out -> out.write(copy), true));
+  }
+
+  @Override
+  public BlobPush mountBlob(ImageRef repository, Digest digest, ImageRef from) {
+    RegistryRef to = registry(repository);
+    RegistryRef source = registry(from);
+    Optional<Long> existing = head(to, digest);
+    if (existing.isPresent()) {
+      return new BlobPush(digest, existing.get(), BlobPush.Outcome.EXISTED);
+    }
+    long size = head(source, digest)
+        .orElseThrow(() -> new ImageNotFoundException("no blob " + digest + " in " + source.withoutDigest()));
+    if (!source.registry().equals(to.registry())) {
+      return copyThroughTempFile(to, digest, source);
+    }
+    RegistryClient client = clients.pushMountingFrom(to, source.repository());
+    Blob lazyCopy = Blobs.from(out -> pullBlob(source, digest, out), false);
+    boolean mounted = calls.run("mount blob " + digest + " from " + source.repository() + " into " + to.repository(),
+        () -> client.pushBlob(jib(digest), lazyCopy, source.repository(), x -> {}));
+    return new BlobPush(digest, size, mounted ? BlobPush.Outcome.MOUNTED : BlobPush.Outcome.UPLOADED);
+  }
+
+  @Override
+  public Digest pushManifest(ImageRef ref, Manifest manifest, byte[] config) {
+    RegistryRef r = registry(ref);
+    if (!Digest.of(config).equals(manifest.config().digest())) {
+      throw new IllegalArgumentException("config bytes do not match the manifest's config digest");
+    }
+    pushBlob(r, config);
+    byte[] json = manifest.toJson();
+    Class<? extends BuildableManifestTemplate> type =
+        manifest.mediaType().equals(MediaTypes.OCI_MANIFEST) ? OciManifestTemplate.class : V22ManifestTemplate.class;
+    BuildableManifestTemplate template;
+    try {
+      template = JsonTemplateMapper.readJson(json, type);
+    } catch (IOException e) {
+      throw new IllegalStateException("Jib cannot read our own manifest JSON", e);
+    }
+    String qualifier = r.tag().orElseGet(() -> Digest.of(json).value());
+    RegistryClient client = clients.push(r);
+    return digest(calls.run("push manifest " + r, () -> client.pushManifest(template, qualifier)));
+  }
+
+  private BlobPush push(RegistryRef r, Digest digest, long size, Blob blob) {
+    if (hasBlob(r, digest)) {
+      return new BlobPush(digest, size, BlobPush.Outcome.EXISTED);
+    }
+    RegistryClient client = clients.push(r);
+    calls.run("push blob " + digest + " to " + r.repository(), () -> client.pushBlob(jib(digest), blob, null, x -> {}));
+    return new BlobPush(digest, size, BlobPush.Outcome.UPLOADED);
+  }
+
+  private BlobPush copyThroughTempFile(RegistryRef to, Digest digest, RegistryRef source) {
+    try {
+      Path temp = Files.createTempFile("cnbfarm-blob-", ".tmp");
+      try {
+        try (OutputStream out = Files.newOutputStream(temp)) {
+          pullBlob(source, digest, out);
+        }
+        return push(to, digest, Files.size(temp), Blobs.from(temp));
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy blob " + digest + " from " + source + " to " + to, e);
+    }
+  }
+
+  private static byte[] json(BuildableManifestTemplate template) {
+    try {
+      return JsonTemplateMapper.toByteArray(template);
+    } catch (IOException e) {
+      throw new InvalidImageException("cannot serialise manifest: " + e.getMessage(), e);
+    }
+  }
+
+  private static DescriptorDigest jib(Digest digest) {
+    try {
+      return DescriptorDigest.fromDigest(digest.value());
+    } catch (DigestException e) {
+      throw new IllegalStateException("a validated digest was rejected by Jib: " + digest, e);
+    }
+  }
+
+  private static Digest digest(DescriptorDigest digest) {
+    return Digest.parse(digest.toString());
+  }
+
+  private static RegistryRef registry(ImageRef ref) {
+    if (ref instanceof RegistryRef r) {
+      return r;
+    }
+    throw new IllegalArgumentException("not a registry reference: " + ref);
+  }
+
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() {
+      // the caller owns the stream
+    }
+  }
+}
