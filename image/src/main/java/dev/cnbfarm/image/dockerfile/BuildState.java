@@ -25,6 +25,8 @@ final class BuildState {
   final ImageState base;
   ImageState image;
   final Map<String, String> argsInScope = new LinkedHashMap<>();
+  /** ARGs declared before FROM: in Docker they are only visible to FROM (and, here, COPY --from). */
+  final Map<String, String> globalArgs = new LinkedHashMap<>();
   List<String> shell = List.of("/bin/sh", "-c");
   final List<StateLayer> newLayers = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
@@ -41,6 +43,21 @@ final class BuildState {
     request.base().layers().forEach(l -> seed.append(' ').append(l.diffId()));
     seed.append('\n').append(new String(request.base().config().toJson(), StandardCharsets.UTF_8));
     this.cacheKey = sha256(seed.toString());
+    for (var ins : dockerfile.globalArgs()) {
+      for (var arg : dev.cnbfarm.lifecycle.dockerfile.ArgDeclaration.parseAll(dockerfile, ins)) {
+        String v = request.buildArgs().getOrDefault(arg.name(), arg.defaultValue().orElse(null));
+        if (v != null) {
+          globalArgs.put(arg.name(), v);
+        }
+      }
+    }
+  }
+
+  /** Variables for {@code COPY --from}: the global ARGs, then what the stage has in scope. */
+  Map<String, String> fromVars() {
+    Map<String, String> vars = new LinkedHashMap<>(globalArgs);
+    vars.putAll(expansionVars());
+    return vars;
   }
 
   ImageConfig config() {

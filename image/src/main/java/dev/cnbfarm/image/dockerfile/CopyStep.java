@@ -39,7 +39,7 @@ final class CopyStep implements StepCommand {
     String destText = VariableExpander.expand(paths.destination(), vars, st.escape());
     String dest = destText.startsWith("/") ? destText : Path.of(st.workingDir()).resolve(destText).toString();
     boolean destIsDir = destText.endsWith("/") || sources.size() > 1 || new TreeCopy(st.image.lowersTopFirst()).isDirectory(dest);
-    Optional<String> from = ins.flag("from").map(f -> VariableExpander.expand(f, vars, st.escape()));
+    Optional<String> from = ins.flag("from").map(f -> VariableExpander.expand(f, st.fromVars(), st.escape()));
     Optional<int[]> owner = ins.flag("chown").map(c -> owner(st, VariableExpander.expand(c, vars, st.escape())));
     Optional<Integer> mode = ins.flag("chmod").map(m -> parseMode(st, ins, m));
     String createdBy = ins.keyword() + " " + ins.rawArguments();

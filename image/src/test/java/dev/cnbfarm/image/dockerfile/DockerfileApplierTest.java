@@ -1,0 +1,206 @@
+package dev.cnbfarm.image.dockerfile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cnbfarm.image.layer.LayerBlob;
+import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.image.rootfs.DiffId;
+import dev.cnbfarm.image.rootfs.LayerStack;
+import dev.cnbfarm.image.rootfs.RootfsCache;
+import dev.cnbfarm.image.rootfs.ScratchSpace;
+import dev.cnbfarm.image.sandbox.BusyboxImage;
+import dev.cnbfarm.image.sandbox.Sandbox;
+import dev.cnbfarm.image.store.ImageConfig;
+import dev.cnbfarm.image.store.Platform;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.report.Reporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The applier against the real sandbox, overlayfs and layer codec, on a busybox base image. */
+class DockerfileApplierTest {
+  @TempDir Path work;
+  private Path context;
+  private ImageState base;
+  private DockerfileApplier applier;
+  private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void setUp() throws IOException {
+    RootfsCache rootfs = RootfsCache.open(work.resolve("rootfs"));
+    Path busybox = rootfs.layerDir(DiffId.parse("sha256:" + "b".repeat(64)), BusyboxImage::writeBaseLayer);
+    Path users = rootfs.layerDir(DiffId.parse("sha256:" + "c".repeat(64)), dest -> {
+      Files.createDirectories(dest.resolve("etc"));
+      Files.writeString(dest.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\ncnb:x:1000:1000::/home/cnb:/bin/sh\n");
+      Files.writeString(dest.resolve("etc/group"), "root:x:0:\ncnb:x:1000:\n");
+    });
+    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64).withUser("cnb").withEnv(List.of("PATH=/bin"));
+    base = new ImageState(config, List.of(StateLayer.base(Digest.parse("sha256:" + "b".repeat(64)), busybox),
+        StateLayer.base(Digest.parse("sha256:" + "c".repeat(64)), users)));
+    context = Files.createDirectories(work.resolve("context"));
+    Files.writeString(context.resolve("file.txt"), "from the context\n");
+    Reporter reporter = new Reporter() {
+      @Override public void debug(String line) { lines.add(line); }
+      @Override public void info(String line) { lines.add(line); }
+      @Override public void warn(String line) { lines.add("WARN " + line); }
+    };
+    applier = new DockerfileApplier(Sandbox.create(), rootfs, ScratchSpace.open(work.resolve("scratch")),
+        work.resolve("blobs"), new DirectoryLayerCache(work.resolve("cache"), Duration.ofDays(1), Clock.systemUTC()),
+        reporter, Duration.ofMinutes(2));
+  }
+
+  private ApplyResult apply(String dockerfile, Map<String, String> extraArgs) throws IOException {
+    Path file = Files.writeString(work.resolve("Dockerfile-" + UUID.randomUUID()), dockerfile);
+    Map<String, String> args = new java.util.HashMap<>(Map.of("build_id", UUID.randomUUID().toString(), "user_id", "1000",
+        "group_id", "1000", "base_image", "registry.test/base@sha256:" + "b".repeat(64)));
+    args.putAll(extraArgs);
+    return applier.apply(new ApplyRequest(base, file, args, context, "test/ext"));
+  }
+
+  @Test
+  void appliesConfigInstructionsAndMakesOneLayerPerFilesystemStep() throws IOException {
+    ApplyResult r = apply("""
+        ARG base_image
+        FROM ${base_image}
+        ARG user_id
+        ARG group_id
+        ENV GREETING="hello world" EQ=a=b
+        LABEL io.buildpacks.rebasable=true
+        USER root
+        RUN echo "$GREETING from $(id -u)" > /greeting && rm /data/a && rm -rf /etc/motd
+        COPY file.txt /opt/tool/
+        WORKDIR /srv/app
+        USER ${user_id}:${group_id}
+        CMD ["ignored"]
+        """, Map.of());
+    ImageConfig c = r.image().config();
+    assertThat(c.env()).contains("GREETING=hello world", "EQ=a=b");
+    assertThat(c.labels()).containsEntry("io.buildpacks.rebasable", "true");
+    assertThat(c.user()).contains("1000:1000");
+    assertThat(c.workingDir()).contains("/srv/app");
+    assertThat(r.newLayers()).hasSize(3);
+    assertThat(r.runsExecuted()).isEqualTo(1);
+    assertThat(r.warnings()).singleElement().asString().contains("CMD is not applied");
+    LayerStack merged = r.image().stack();
+    assertThat(merged.readText("/greeting")).contains("hello world from 0\n");
+    assertThat(merged.readText("/opt/tool/file.txt")).contains("from the context\n");
+    assertThat(merged.readText("/data/a")).isEmpty();
+    assertThat(merged.readText("/etc/motd")).isEmpty();
+    assertThat(LayerStack.isWhiteout(r.newLayers().get(0).dir().resolve("data/a"))).isTrue();
+    assertThat(c.history()).extracting(ImageConfig.History::createdBy).containsExactly(
+        "Layer: 'RUN echo \"$GREETING from $(id -u)\" > /greeting && rm /data/a && rm -rf /etc/motd', Created by extension: test/ext",
+        "Layer: 'COPY file.txt /opt/tool/', Created by extension: test/ext",
+        "Layer: 'WORKDIR /srv/app', Created by extension: test/ext");
+    assertThat(c.diffIds()).hasSize(3);
+    for (StateLayer l : r.newLayers()) {
+      LayerBlob blob = l.blob().orElseThrow();
+      assertThat(blob.file()).exists();
+      assertThat(blob.diffId()).isEqualTo(l.diffId());
+    }
+  }
+
+  @Test
+  void ignoredPathsNeverEnterALayer() throws IOException {
+    ApplyResult r = apply("""
+        ARG base_image
+        FROM ${base_image}
+        USER root
+        RUN mkdir -p /workspace /layers /platform /var/run && touch /workspace/a /layers/b /platform/c /var/run/d /kept
+        """, Map.of());
+    Path layer = r.newLayers().get(0).dir();
+    assertThat(layer.resolve("kept")).exists();
+    assertThat(layer.resolve("workspace")).doesNotExist();
+    assertThat(layer.resolve("layers")).doesNotExist();
+    assertThat(layer.resolve("platform")).doesNotExist();
+    assertThat(layer.resolve("var/run")).doesNotExist();
+  }
+
+  @Test
+  void secondIdenticalApplyRunsNothingBeforeTheFirstUseOfBuildId() throws IOException {
+    String df = """
+        ARG base_image
+        FROM ${base_image}
+        USER root
+        RUN echo one > /one
+        COPY file.txt /copied
+        ARG build_id=0
+        RUN echo "$build_id" > /id
+        """;
+    ApplyResult first = apply(df, Map.of());
+    assertThat(first.runsExecuted()).isEqualTo(2);
+    assertThat(first.cacheHits()).isZero();
+    ApplyResult second = apply(df, Map.of());
+    assertThat(second.runsExecuted()).isEqualTo(1);
+    assertThat(second.cacheHits()).isEqualTo(2);
+    assertThat(second.newLayers().subList(0, 2)).extracting(StateLayer::diffId)
+        .isEqualTo(first.newLayers().subList(0, 2).stream().map(StateLayer::diffId).toList());
+    ApplyResult same = apply(df, Map.of("build_id", "fixed"));
+    ApplyResult again = apply(df, Map.of("build_id", "fixed"));
+    assertThat(same.runsExecuted()).isEqualTo(1);
+    assertThat(again.runsExecuted()).isZero();
+    assertThat(again.cacheHits()).isEqualTo(3);
+  }
+
+  @Test
+  void changedCopySourceMissesTheCache() throws IOException {
+    String df = "ARG base_image\nFROM ${base_image}\nCOPY file.txt /copied\n";
+    apply(df, Map.of());
+    Files.writeString(context.resolve("file.txt"), "changed\n");
+    ApplyResult r = apply(df, Map.of());
+    assertThat(r.cacheHits()).isZero();
+    assertThat(r.image().stack().readText("/copied")).contains("changed\n");
+  }
+
+  @Test
+  void copyOutOfTheContextIsRejected() throws IOException {
+    Files.writeString(work.resolve("secret"), "s");
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nCOPY ../secret /x\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("outside the build context")
+        .hasMessageContaining("line 3").extracting(e -> ((LifecycleException) e).code()).isEqualTo(FailureCode.EXTEND_ERROR);
+    Files.createSymbolicLink(context.resolve("link"), work.resolve("secret"));
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nCOPY link /x\n", Map.of()))
+        .hasMessageContaining("resolves outside the build context");
+  }
+
+  @Test
+  void copyFromBaseImageAndChownAndParentModes() throws IOException {
+    ApplyResult r = apply("""
+        ARG base_image
+        FROM ${base_image}
+        COPY --from=${base_image} /etc/motd /copied-motd
+        COPY --chown=cnb file.txt /tmp/owned/
+        """, Map.of());
+    assertThat(r.image().stack().readText("/copied-motd")).contains("welcome\n");
+    Path owned = r.newLayers().get(1).dir().resolve("tmp/owned/file.txt");
+    assertThat(Files.getAttribute(owned, "unix:uid")).isEqualTo(1000);
+    int tmpMode = (Integer) Files.getAttribute(r.newLayers().get(1).dir().resolve("tmp"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    assertThat(tmpMode & 07777).isEqualTo(0777);
+  }
+
+  @Test
+  void failingRunNamesTheFileLineAndExitCode() {
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nUSER root\nRUN exit 7\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("line 4").hasMessageContaining("non-zero code: 7")
+        .hasMessageContaining("test/ext");
+  }
+
+  @Test
+  void runUsesTheImageUserResolvedFromPasswd() throws IOException {
+    ApplyResult r = apply("ARG base_image\nFROM ${base_image}\nRUN id -u > /tmp/uid\n", Map.of());
+    assertThat(r.image().stack().readText("/tmp/uid")).contains("1000\n");
+  }
+}
