@@ -425,7 +425,7 @@ class DetectorPhaseDetectTest {
 
     assertThat(exitCode(outcome)).isEqualTo(21);
     assertThat(fx.reporter().infoLines()).anySatisfy(l -> assertThat(l).contains("plan.toml")
-        .contains("bp_a").contains("malformed TOML at line 3"));
+        .contains("bp_a").contains("malformed TOML at line 4"));
   }
 
   private static String dump(Fixtures fx, String name) {
