@@ -2,17 +2,13 @@ package dev.cnbfarm.lifecycle.phase;
 
 import static dev.cnbfarm.lifecycle.testing.Fixtures.exitCode;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
-import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
-import dev.cnbfarm.lifecycle.testing.BuildpackFixture;
 import dev.cnbfarm.lifecycle.testing.Fixtures;
 import dev.cnbfarm.lifecycle.toml.TomlTable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -398,6 +394,21 @@ class DetectorPhaseExtensionsTest {
       assertThat(e.tables("requires").get(0).requireString("name")).isEqualTo("y");
       assertThat(e.tables("providers").get(0).asMap()).doesNotContainKey("extension");
     });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.12", "0.13"})
+  void removesAnEntryMetByAnExtensionEvenWhenABuildpackAlsoProvidesIt(String api) {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of("ext/a")));
+    fx.buildpack("bp/a").providesAndRequires("x");
+    fx.extension("ext/a").provides("x").generate("exit 0");
+
+    DetectOutcome outcome = fx.detect(api);
+
+    assertThat(((DetectOutcome.Detected) outcome).plan().entries()).singleElement()
+        .satisfies(e -> assertThat(e.providers()).extracting(p -> p.id() + ":" + p.extension())
+            .containsExactly("ext/a:true", "bp/a:false"));
+    assertThat(Fixtures.toml(fx.planPath()).tables("entries")).isEmpty();
   }
 
   @ParameterizedTest

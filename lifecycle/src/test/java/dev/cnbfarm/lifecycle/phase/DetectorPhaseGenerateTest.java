@@ -115,6 +115,16 @@ class DetectorPhaseGenerateTest {
     assertThat(fx.runs()).containsSubsequence("extension:ext/first generate", "extension:ext/second generate");
   }
 
+  @Test
+  void reportsWhatGeneratePrintsOnStdoutAndStderr() {
+    Fixtures fx = extensionMeetingX("ext/a");
+    fx.extension("ext/a").provides("x").generate("echo 'to stdout'\necho 'to stderr' >&2");
+
+    fx.detect("0.13");
+
+    assertThat(fx.reporter().infoLines()).contains("to stdout", "to stderr");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"0.12", "0.13"})
   void failsWithExit91AndTheOutputWhenGenerateExitsNonZero(String api) {
