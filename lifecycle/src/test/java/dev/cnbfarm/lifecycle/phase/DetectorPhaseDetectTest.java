@@ -388,6 +388,45 @@ class DetectorPhaseDetectTest {
   }
 
   @Test
+  void refusesACompositeBuildpackThatContainsItself() {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of("meta/loop"), List.of()));
+    fx.buildpack("meta/loop").order("[[order]]\n[[order.group]]\nid = \"meta/loop\"\nversion = \"1.0.0\"");
+
+    assertThatThrownBy(() -> fx.detect("0.13")).isInstanceOfSatisfying(LifecycleException.class, e -> {
+      assertThat(e.code()).isEqualTo(FailureCode.INVALID_INPUT);
+      assertThat(e.getMessage()).contains("meta/loop@1.0.0").contains("cycle");
+    });
+  }
+
+  @Test
+  void namesABuildpackMissingFromTheBuildpacksDir() {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/ghost"), List.of()));
+
+    assertThatThrownBy(() -> fx.detect("0.13")).isInstanceOf(LifecycleException.class)
+        .hasMessageContaining("buildpack bp/ghost");
+  }
+
+  @Test
+  void exportsTheArchVariantAndOmitsUnknownDistroVariables() {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of())).analyzed("""
+        [run-image]
+        image = "run"
+        [run-image.target]
+        os = "linux"
+        arch = "arm"
+        arch-variant = "v7"
+        """);
+    fx.buildpack("bp/a").detect("env > '" + fx.logFile("bp.env") + "'");
+
+    fx.detect("0.13");
+
+    Map<String, String> env = Fixtures.envDump(fx.logFile("bp.env"));
+    assertThat(env).contains(Map.entry("CNB_TARGET_OS", "linux"), Map.entry("CNB_TARGET_ARCH", "arm"),
+        Map.entry("CNB_TARGET_ARCH_VARIANT", "v7"));
+    assertThat(env).doesNotContainKeys("CNB_TARGET_DISTRO_NAME", "CNB_TARGET_DISTRO_VERSION");
+  }
+
+  @Test
   void namesTheFileAndLineOfAMalformedOrderToml() {
     Fixtures fx = Fixtures.in(tmp).order("[[order]]\n[[order.group]]\nid = \"bp/a\"\nversion = \n");
 

@@ -3,7 +3,6 @@ package dev.cnbfarm.lifecycle.phase;
 import static dev.cnbfarm.lifecycle.phase.DetectorPhaseExtensionsTest.order;
 import static dev.cnbfarm.lifecycle.testing.Fixtures.exitCode;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
