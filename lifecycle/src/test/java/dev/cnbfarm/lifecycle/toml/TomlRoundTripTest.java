@@ -139,7 +139,8 @@ class TomlRoundTripTest {
       "line1\r\nline2", "${base_image}", "ünïcødé ✓ 𝄞"})
   void roundTripsAwkwardStringsAsValuesAndKeys(String s) {
     Map<String, Object> tree = map("value", s, "table", map(s.isEmpty() ? "empty" : s, s),
-        "array", List.of(map("v", s)));
+        "array", List.of(map("v", s)), "headers", map(s, map("sub", map(s, s)), "list", List.of(s, s)),
+        "arrays", map(s, List.of(map("v", s), map(s, List.of(map("deep", s))))));
     Path file = tmp.resolve("strings.toml");
 
     Toml.write(file, tree);
