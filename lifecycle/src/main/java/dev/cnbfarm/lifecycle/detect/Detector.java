@@ -129,7 +129,9 @@ public final class Detector {
       errored |= ((Resolution.Unresolved) r).errored();
     }
     if (optional) {
-      return detectGroup(next, done);
+      // an error in a skipped optional order still makes "no group passed" exit 21, not 20
+      Resolution r = detectGroup(next, done);
+      return errored && r instanceof Resolution.Unresolved u ? new Resolution.Unresolved(true, u.notes()) : r;
     }
     return new Resolution.Unresolved(errored, List.of());
   }

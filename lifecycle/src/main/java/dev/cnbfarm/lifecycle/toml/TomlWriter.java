@@ -66,7 +66,7 @@ final class TomlWriter {
     } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer) {
       out.append(v);
     } else if (v instanceof Number n) {
-      out.append(n.doubleValue());
+      out.append(floatLiteral(n.doubleValue()));
     } else if (v instanceof List<?> l) {
       out.append('[');
       for (int i = 0; i < l.size(); i++) {
@@ -85,6 +85,17 @@ final class TomlWriter {
     } else {
       quote(out, String.valueOf(v));
     }
+  }
+
+  /** TOML spells the special floats {@code inf}, {@code -inf} and {@code nan}, not as Java does. */
+  private static String floatLiteral(double d) {
+    if (Double.isNaN(d)) {
+      return "nan";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "inf" : "-inf";
+    }
+    return Double.toString(d);
   }
 
   private static String key(String k) {
