@@ -95,6 +95,7 @@ public final class DetectorPhase {
     Path planPath = in.layersPath("plan", "CNB_PLAN_PATH", "plan.toml");
     d.group().write(groupPath);
     d.plan().write(planPath);
+    clearGenerated(ctx.generatedDir());
     if (d.extensions().isEmpty()) {
       return;
     }
@@ -106,6 +107,24 @@ public final class DetectorPhase {
     if (g.extendsBuildImage()) {
       reporter.info("Build image will be extended by: " + g.outputs().stream().filter(o -> o.hasBuild())
           .map(o -> o.extensionId()).toList());
+    }
+  }
+
+  /**
+   * Outputs of an earlier run must not survive: a stale build.Dockerfile would make a platform
+   * extend the build image for an extension that did not run this time.
+   */
+  private void clearGenerated(Path generated) {
+    if (!Files.isDirectory(generated)) {
+      return;
+    }
+    try (var children = Files.list(generated)) {
+      for (Path child : children.toList()) {
+        reporter.debug("Removing stale generated output " + child);
+        deleteQuietly(child);
+      }
+    } catch (IOException e) {
+      throw new LifecycleException(FailureCode.GENERATE_ERROR, "cannot clear " + generated + ": " + e.getMessage(), e);
     }
   }
 

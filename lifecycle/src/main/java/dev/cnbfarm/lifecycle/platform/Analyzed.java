@@ -51,6 +51,12 @@ public final class Analyzed {
     return runImage("reference");
   }
 
+  /** {@code [build-image] reference}, written by the restorer from {@code -build-image}. */
+  public Optional<String> buildImageReference() {
+    return table("build-image").map(t -> t.get("reference")).filter(v -> v instanceof String s && !s.isEmpty())
+        .map(String.class::cast);
+  }
+
   public Optional<String> runImageName() {
     return runImage("image");
   }

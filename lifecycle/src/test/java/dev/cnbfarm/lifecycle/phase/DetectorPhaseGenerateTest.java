@@ -56,6 +56,24 @@ class DetectorPhaseGenerateTest {
     throw new AssertionError("expected the detector phase to fail");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"0.12", "0.13"})
+  void removesGeneratedOutputsOfAnEarlierRun(String api) throws java.io.IOException {
+    Fixtures fx = extensionMeetingX("ext/a");
+    fx.extension("ext/a").provides("x").generate("true");
+    java.nio.file.Path stale = fx.generated().resolve("ext_old/build.Dockerfile");
+    java.nio.file.Files.createDirectories(stale.getParent());
+    java.nio.file.Files.writeString(stale, BUILD_DOCKERFILE);
+    java.nio.file.Path staleOld = fx.generated().resolve("build/ext_old/Dockerfile");
+    java.nio.file.Files.createDirectories(staleOld.getParent());
+    java.nio.file.Files.writeString(staleOld, BUILD_DOCKERFILE);
+
+    assertThat(exitCode(fx.detect(api))).isZero();
+
+    assertThat(stale).doesNotExist();
+    assertThat(staleOld).doesNotExist();
+  }
+
   // ---- G1
 
   @ParameterizedTest
