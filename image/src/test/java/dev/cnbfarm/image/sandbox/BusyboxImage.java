@@ -20,7 +20,7 @@ public final class BusyboxImage {
   private BusyboxImage() {}
 
   /** Writes the base layer into the empty directory {@code dest}. */
-  static void writeBaseLayer(Path dest) throws IOException {
+  public static void writeBaseLayer(Path dest) throws IOException {
     if (!Files.isExecutable(BUSYBOX)) {
       fail("sandbox tests need " + BUSYBOX + ": apt-get install busybox-static");
     }
