@@ -1,0 +1,136 @@
+package dev.cnbfarm.image.dockerfile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cnbfarm.image.layer.LayerBlob;
+import dev.cnbfarm.image.layer.LayerWriter;
+import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.image.rootfs.RootfsCache;
+import dev.cnbfarm.image.store.BlobPush;
+import dev.cnbfarm.image.store.Descriptor;
+import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageConfig;
+import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.InvalidImageException;
+import dev.cnbfarm.image.store.Manifest;
+import dev.cnbfarm.image.store.MediaTypes;
+import dev.cnbfarm.image.store.Platform;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageLoaderTest {
+  @TempDir static Path dir;
+  static BaseImageFixture base;
+
+  @BeforeAll
+  static void buildBase() {
+    base = new BaseImageFixture(dir.resolve("base"));
+  }
+
+  @Test
+  void loadsEveryLayerIntoTheCacheKeyedByDiffId(@TempDir Path tmp) {
+    ImageLoader loader = new ImageLoader(base.store, RootfsCache.open(tmp.resolve("cache")), tmp.resolve("dl"));
+
+    ImageState state = loader.load(base.image);
+
+    assertThat(state.config()).isEqualTo(base.image.config());
+    assertThat(state.layers()).extracting(StateLayer::diffId)
+        .containsExactly(base.blobs.get(0).diffId(), base.blobs.get(1).diffId());
+    assertThat(state.layers()).noneMatch(StateLayer::isNew);
+    assertThat(state.layers().get(0).dir()).isEqualTo(tmp.resolve("cache/layers").resolve(base.blobs.get(0).diffId().hex()));
+    assertThat(state.layers().get(0).dir().resolve("bin/busybox")).isRegularFile();
+    assertThat(state.stack().readText("/etc/passwd")).contains(BaseImageFixture.PASSWD);
+    assertThat(tmp.resolve("dl")).isEmptyDirectory();
+  }
+
+  @Test
+  void secondLoadOfTheSameImageUnpacksNothing(@TempDir Path tmp) {
+    CountingStore counting = new CountingStore(base.store);
+    RootfsCache cache = RootfsCache.open(tmp.resolve("cache"));
+    ImageState first = new ImageLoader(counting, cache, tmp.resolve("dl")).load(base.image);
+    assertThat(counting.pulls.get()).isEqualTo(2);
+
+    ImageState second = new ImageLoader(counting, cache, tmp.resolve("dl")).load(base.image);
+
+    assertThat(counting.pulls.get()).isEqualTo(2);
+    assertThat(second).isEqualTo(first);
+  }
+
+  @Test
+  void rejectsALayerWhoseContentDoesNotMatchTheConfigDiffId(@TempDir Path tmp) throws IOException {
+    Path tree = Files.createDirectories(tmp.resolve("tree"));
+    Files.writeString(tree.resolve("f"), "x");
+    LayerBlob blob = LayerWriter.of().writeTree(tree, tmp.resolve("l.tar.gz"));
+    Digest wrong = Digest.of("not the tar".getBytes());
+    byte[] config = ImageConfig.empty(Platform.LINUX_AMD64)
+        .withLayer(wrong, new ImageConfig.History("", "x", "", false)).toJson();
+    ImageRef ref = dev.cnbfarm.image.ref.LayoutRef.of(tmp.resolve("layout"), "bad");
+    base.store.pushBlob(ref, blob);
+    base.store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(config), config.length),
+        List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()))), config);
+    Image bad = base.store.read(ref);
+    RootfsCache cache = RootfsCache.open(tmp.resolve("cache"));
+
+    assertThatThrownBy(() -> new ImageLoader(base.store, cache, tmp.resolve("dl")).load(bad))
+        .isInstanceOf(InvalidImageException.class)
+        .hasMessageContaining(blob.digest().value())
+        .hasMessageContaining("unpacks to diffID " + blob.diffId())
+        .hasMessageContaining("config says " + wrong);
+    assertThat(tmp.resolve("cache/layers")).isEmptyDirectory();
+  }
+
+  /** Delegates to a store and counts blob pulls. */
+  static final class CountingStore implements ImageStore {
+    final ImageStore delegate;
+    final AtomicInteger pulls = new AtomicInteger();
+
+    CountingStore(ImageStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Image read(ImageRef ref, Platform platform) {
+      return delegate.read(ref, platform);
+    }
+
+    @Override
+    public boolean hasBlob(ImageRef repository, Digest digest) {
+      return delegate.hasBlob(repository, digest);
+    }
+
+    @Override
+    public void pullBlob(ImageRef repository, Digest digest, OutputStream out) {
+      pulls.incrementAndGet();
+      delegate.pullBlob(repository, digest, out);
+    }
+
+    @Override
+    public BlobPush pushBlob(ImageRef repository, LayerBlob blob) {
+      return delegate.pushBlob(repository, blob);
+    }
+
+    @Override
+    public BlobPush pushBlob(ImageRef repository, byte[] content) {
+      return delegate.pushBlob(repository, content);
+    }
+
+    @Override
+    public BlobPush mountBlob(ImageRef repository, Digest digest, ImageRef from) {
+      return delegate.mountBlob(repository, digest, from);
+    }
+
+    @Override
+    public Digest pushManifest(ImageRef ref, dev.cnbfarm.image.store.Manifest manifest, byte[] config) {
+      return delegate.pushManifest(ref, manifest, config);
+    }
+  }
+}
