@@ -1,0 +1,48 @@
+package dev.cnbfarm.extend;
+
+import dev.cnbfarm.image.dockerfile.DirectoryLayerCache;
+import dev.cnbfarm.image.dockerfile.DockerfileApplier;
+import dev.cnbfarm.image.dockerfile.ImageLoader;
+import dev.cnbfarm.image.rootfs.RootfsCache;
+import dev.cnbfarm.image.rootfs.ScratchSpace;
+import dev.cnbfarm.image.sandbox.Sandbox;
+import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.lifecycle.report.Reporter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A worker's local working area under one cache directory: {@code rootfs/} (unpacked layers by
+ * diffID), {@code scratch/} (per-step overlay dirs, swept at start), {@code layer-cache/} (the
+ * extension layer cache), {@code blobs/} and {@code downloads/}. Only caches: deleting it loses
+ * nothing but time. One per cache directory per JVM.
+ */
+public final class ExtendWorkspace {
+  private final Path root;
+  private final RootfsCache rootfs;
+  private final ScratchSpace scratch;
+
+  public ExtendWorkspace(Path root) {
+    this.root = root;
+    this.rootfs = RootfsCache.open(root.resolve("rootfs"));
+    this.scratch = ScratchSpace.open(root.resolve("scratch"));
+  }
+
+  public ImageLoader loader(ImageStore store) {
+    return new ImageLoader(store, rootfs, root.resolve("downloads"));
+  }
+
+  public DockerfileApplier applier(Reporter reporter, Duration cacheTtl, Duration stepTimeLimit, Clock clock) {
+    return new DockerfileApplier(Sandbox.create(), rootfs, scratch, root.resolve("blobs"),
+        new DirectoryLayerCache(root.resolve("layer-cache"), cacheTtl, clock), reporter, stepTimeLimit);
+  }
+
+  public ScratchSpace scratch() {
+    return scratch;
+  }
+
+  public Path root() {
+    return root;
+  }
+}

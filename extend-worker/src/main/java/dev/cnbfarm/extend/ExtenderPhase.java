@@ -1,0 +1,159 @@
+package dev.cnbfarm.extend;
+
+import dev.cnbfarm.image.dockerfile.ApplyRequest;
+import dev.cnbfarm.image.dockerfile.ApplyResult;
+import dev.cnbfarm.image.dockerfile.DockerfileApplier;
+import dev.cnbfarm.image.dockerfile.ImageState;
+import dev.cnbfarm.image.dockerfile.SparseLayout;
+import dev.cnbfarm.image.dockerfile.SparseLayoutWriter;
+import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.image.ref.InvalidImageRefException;
+import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.ImageStoreException;
+import dev.cnbfarm.lifecycle.extend.BuildArgs;
+import dev.cnbfarm.lifecycle.extend.DockerfileStep;
+import dev.cnbfarm.lifecycle.extend.ExtendKind;
+import dev.cnbfarm.lifecycle.extend.ExtendPlan;
+import dev.cnbfarm.lifecycle.extend.ImageUser;
+import dev.cnbfarm.lifecycle.extend.RunImageRules;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.phase.ExperimentalGate;
+import dev.cnbfarm.lifecycle.phase.GoDuration;
+import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.lifecycle.platform.Analyzed;
+import dev.cnbfarm.lifecycle.platform.Group;
+import dev.cnbfarm.lifecycle.report.Reporter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The extender phase (platform.md "extender"; extensions.md §6): applies the extensions'
+ * Dockerfiles of one kind, in group order, to the build image ({@code -kind build}, then the build
+ * runs on the extended image) or to the run image ({@code -kind run}, written to
+ * {@code <extended>/run/<digest>} as a sparse OCI layout). Without kaniko: the image store, the
+ * rootfs cache and the namespace sandbox do the work. Not thread-safe; one per run.
+ */
+public final class ExtenderPhase {
+  private final PhaseInputs in;
+  private final ImageStore store;
+  private final ExtendWorkspace workspace;
+  private final Reporter reporter;
+  private final Clock clock;
+  private final Duration stepTimeLimit;
+
+  public ExtenderPhase(PhaseInputs in, ImageStore store, ExtendWorkspace workspace, Reporter reporter, Clock clock,
+      Duration stepTimeLimit) {
+    this.in = in;
+    this.store = store;
+    this.workspace = workspace;
+    this.reporter = reporter;
+    this.clock = clock;
+    this.stepTimeLimit = stepTimeLimit;
+  }
+
+  /** What the phase did: the extended image and, for the run kind, the sparse layout written. */
+  public record Outcome(ExtendKind kind, ImageState image, Image base, int dockerfiles, int runsExecuted,
+      int cacheHits, java.util.Optional<SparseLayout> layout) {}
+
+  public Outcome run() {
+    in.requireApi("kind", "0.12");
+    in.requireApi("extended", "0.12");
+    ExtendKind kind = ExtendKind.parse(in.value("kind", "CNB_EXTEND_KIND", "build"));
+    Path app = in.path("app", "CNB_APP_DIR", "/workspace");
+    Analyzed analyzed = Analyzed.read(in.layersPath("analyzed", "CNB_ANALYZED_PATH", "analyzed.toml"));
+    Group group = Group.read(in.layersPath("group", "CNB_GROUP_PATH", "group.toml"));
+    Path generated = in.layersPath("generated", "CNB_GENERATED_DIR", "generated");
+    List<DockerfileStep> steps = ExtendPlan.collect(in.platformApi(), generated, group, kind, app);
+    if (!steps.isEmpty()) {
+      ExperimentalGate.check("Dockerfiles", in.platformApi(), in.env("CNB_EXPERIMENTAL_MODE", ""), reporter);
+    }
+    ImageRef ref = baseRef(kind, analyzed);
+    Image base = read(ref);
+    reporter.info("Extending " + kind.label() + " image " + ref + " (" + base.manifestDigest() + ") with "
+        + steps.size() + " Dockerfile(s)");
+    ImageState state = workspace.loader(store).load(base);
+    Duration ttl = GoDuration.parse(in.value("kaniko-cache-ttl", "CNB_KANIKO_CACHE_TTL", "336h"));
+    DockerfileApplier applier = workspace.applier(reporter, ttl, stepTimeLimit, clock);
+    String baseImageArg = ref.withDigest(base.manifestDigest()).toString();
+    boolean rebasable = true;
+    int runs = 0;
+    int hits = 0;
+    List<String> layerOwners = new ArrayList<>();
+    for (DockerfileStep step : steps) {
+      ImageState start = kind == ExtendKind.RUN
+          ? state.withConfig(state.config().withLabels(RunImageRules.labelsBeforeDockerfile(state.config().labels())))
+          : state;
+      ImageUser user = ImageUser.resolve(start.config().user().orElse(""), start.stack()::readText);
+      Map<String, String> args = BuildArgs.of(UUID.randomUUID().toString(), user, step.extensionArgs(), baseImageArg);
+      ApplyResult r = applier.apply(new ApplyRequest(start, step.dockerfile(), args, step.context(), step.extensionId()));
+      state = r.image();
+      r.newLayers().forEach(l -> layerOwners.add(step.extensionId()));
+      runs += r.runsExecuted();
+      hits += r.cacheHits();
+      rebasable &= RunImageRules.rebasable(state.config().labels());
+      baseImageArg = intermediateRef(ref, state);
+      if (ImageUser.resolve(state.config().user().orElse(""), state.stack()::readText).isRoot()) {
+        reporter.warn("the user is root after the " + kind.label() + ".Dockerfile of " + step.extensionId()
+            + (kind == ExtendKind.RUN ? "; a later extension must reset it" : "; the build still runs as the CNB user"));
+      }
+    }
+    reporter.info("Applied " + steps.size() + " Dockerfile(s): " + runs + " RUN step(s) executed, " + hits
+        + " step(s) from cache");
+    if (kind == ExtendKind.BUILD || steps.isEmpty()) {
+      return new Outcome(kind, state, base, steps.size(), runs, hits, java.util.Optional.empty());
+    }
+    Map<String, String> labels = new LinkedHashMap<>(state.config().labels());
+    labels.put(RunImageRules.REBASABLE, Boolean.toString(rebasable));
+    state = state.withConfig(state.config().withLabels(labels));
+    RunImageRules.requireNonRootFinalUser(ImageUser.resolve(state.config().user().orElse(""), state.stack()::readText),
+        steps.get(steps.size() - 1).extensionId());
+    Path extended = in.layersPath("extended", "CNB_EXTENDED_DIR", "extended");
+    SparseLayout layout = new SparseLayoutWriter().write(extended, base, state, layerOwners);
+    reporter.info("Extended run image written to " + layout.dir() + " (rebasable: " + rebasable + ")");
+    return new Outcome(kind, state, base, steps.size(), runs, hits, java.util.Optional.of(layout));
+  }
+
+  /** build: {@code [build-image] reference} (or {@code -build-image}); run: the run image's reference or name. */
+  private ImageRef baseRef(ExtendKind kind, Analyzed analyzed) {
+    String text = kind == ExtendKind.BUILD
+        ? in.value("build-image", "CNB_BUILD_IMAGE", analyzed.buildImageReference().orElse(""))
+        : analyzed.runImageReference().or(analyzed::runImageName).orElse("");
+    if (text.isEmpty()) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, kind == ExtendKind.BUILD
+          ? "no build image: analyzed.toml has no [build-image] reference (pass -build-image <ref>)"
+          : "no run image: analyzed.toml has no [run-image] reference or image");
+    }
+    try {
+      return ImageRef.parse(text);
+    } catch (InvalidImageRefException e) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, "invalid image reference '" + text + "': " + e.getMessage());
+    }
+  }
+
+  private Image read(ImageRef ref) {
+    try {
+      return store.read(ref);
+    } catch (ImageStoreException e) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, "cannot read " + ref + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What {@code base_image} names for a later Dockerfile: the intermediate image, by its config digest. */
+  private static String intermediateRef(ImageRef ref, ImageState state) {
+    return ref.withoutDigest() + "@" + Digest.of(state.config().toJson());
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
