@@ -91,8 +91,8 @@ public final class SparseLayoutWriter {
         Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(configJson), configJson.length), descriptors);
     byte[] manifestJson = manifest.toJson();
     Digest manifestDigest = Digest.of(manifestJson);
+    Path staging = extendedDir.resolve(".run-staging-" + UUID.randomUUID());
     try {
-      Path staging = extendedDir.resolve(".run-staging-" + UUID.randomUUID());
       Files.createDirectories(staging);
       SparseLayout layout = new SparseLayout(staging, manifestDigest, manifest, finalConfig);
       writeLayout(layout, manifestJson, configJson, newLayers);
@@ -102,7 +102,13 @@ public final class SparseLayoutWriter {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       return new SparseLayout(target, manifestDigest, manifest, finalConfig);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write extended run image under " + extendedDir, e);
+      UncheckedIOException failure = new UncheckedIOException("cannot write extended run image under " + extendedDir, e);
+      try {
+        HostTrees.deleteRecursively(staging);
+      } catch (IOException cleanup) {
+        failure.addSuppressed(cleanup);
+      }
+      throw failure;
     }
   }
 

@@ -55,7 +55,12 @@ final class MountPoints {
    */
   static List<BindMount> prepare(SandboxSpec spec) throws IOException {
     MountPoints points = forRoot(spec.root());
-    points.checkWorkingDir(spec.workingDir());
+    boolean workingDirInBind =
+        spec.binds().stream().anyMatch(b -> RootPaths.isWithin(spec.workingDir(), b.target()));
+    if (!workingDirInBind) {
+      // A working dir inside a bind (e.g. /workspace) lies in the host dir, not in the image.
+      points.checkWorkingDir(spec.workingDir());
+    }
     points.ensure("/proc", true, false);
     points.ensure("/dev", true, false);
     List<BindMount> binds = new ArrayList<>();

@@ -148,6 +148,19 @@ class SandboxProcessTest {
   }
 
   @Test
+  void workingDirMayLieInsideABindMissingFromTheImage() throws IOException {
+    Path app = Files.createTempDirectory(dir, "app");
+    Files.createDirectories(app.resolve("sub"));
+
+    Output out =
+        fixture.run(
+            step("pwd").bind(BindMount.readWrite(app, "/workspace")).workingDir("/workspace/sub").build());
+
+    assertThat(out.result.exitCode()).as(out.toString()).isZero();
+    assertThat(out.stdout).containsExactly("/workspace/sub");
+  }
+
+  @Test
   void passesTheExitCodeThrough() {
     Output out = fixture.run(step("echo bye >&2; exit 7").build());
 
