@@ -81,7 +81,8 @@ public final class ExtenderPhase {
     Image base = read(ref);
     reporter.info("Extending " + kind.label() + " image " + ref + " (" + base.manifestDigest() + ") with "
         + steps.size() + " Dockerfile(s)");
-    ImageState state = workspace.loader(store).load(base);
+    final ImageState original = workspace.loader(store).load(base);
+    ImageState state = original;
     Duration ttl = GoDuration.parse(in.value("kaniko-cache-ttl", "CNB_KANIKO_CACHE_TTL", "336h"));
     DockerfileApplier applier = workspace.applier(reporter, ttl, stepTimeLimit, clock);
     String baseImageArg = ref.withDigest(base.manifestDigest()).toString();
@@ -109,8 +110,13 @@ public final class ExtenderPhase {
     }
     reporter.info("Applied " + steps.size() + " Dockerfile(s): " + runs + " RUN step(s) executed, " + hits
         + " step(s) from cache");
-    if (kind == ExtendKind.BUILD || steps.isEmpty()) {
+    if (kind == ExtendKind.BUILD) {
+      new BuildAfterExtend(in, workspace, reporter, stepTimeLimit).run(original, state, group, analyzed);
       return new Outcome(kind, state, base, steps.size(), runs, hits, java.util.Optional.empty());
+    }
+    if (steps.isEmpty()) {
+      reporter.info("No run.Dockerfile to apply; nothing written to <extended>");
+      return new Outcome(kind, state, base, 0, 0, 0, java.util.Optional.empty());
     }
     Map<String, String> labels = new LinkedHashMap<>(state.config().labels());
     labels.put(RunImageRules.REBASABLE, Boolean.toString(rebasable));

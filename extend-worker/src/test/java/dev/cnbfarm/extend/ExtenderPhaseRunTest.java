@@ -42,25 +42,7 @@ class ExtenderPhaseRunTest {
 
   @BeforeAll
   static void baseImage() throws IOException {
-    Path busybox = Files.createDirectories(shared.resolve("busybox"));
-    BusyboxImage.writeBaseLayer(busybox);
-    Path users = Files.createDirectories(shared.resolve("users/etc"));
-    Files.writeString(users.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\ncnb:x:1000:1000::/home/cnb:/bin/sh\n");
-    Files.writeString(users.resolve("group"), "root:x:0:\ncnb:x:1000:\n");
-    LayerBlob l1 = LayerWriter.of().writeTree(busybox, shared.resolve("l1.tar.gz"));
-    LayerBlob l2 = LayerWriter.of().writeTree(shared.resolve("users"), shared.resolve("l2.tar.gz"));
-    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
-        .withLayer(l1.diffId(), new ImageConfig.History("", "busybox", "", false))
-        .withLayer(l2.diffId(), new ImageConfig.History("", "users", "", false))
-        .withEnv(List.of("PATH=/bin")).withUser("cnb").withLabels(Map.of("io.buildpacks.rebasable", "true"));
-    baseRef = LayoutRef.of(shared.resolve("layout"), "run");
-    OciLayoutImageStore store = new OciLayoutImageStore();
-    store.pushBlob(baseRef, l1);
-    store.pushBlob(baseRef, l2);
-    byte[] json = config.toJson();
-    store.pushManifest(baseRef, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
-        List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, l1.digest(), l1.size()),
-            Descriptor.of(MediaTypes.OCI_LAYER_GZIP, l2.digest(), l2.size()))), json);
+    baseRef = BusyboxBaseImage.write(shared);
   }
 
   @BeforeEach
