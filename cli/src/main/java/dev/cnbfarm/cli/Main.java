@@ -2,6 +2,7 @@ package dev.cnbfarm.cli;
 
 import dev.cnbfarm.cli.bench.DetectBenchmark;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
+import dev.cnbfarm.cli.lifecycle.ExtenderCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -15,6 +16,10 @@ public final class Main {
         lifecycle detector [flags]   detect + generate, as the CNB lifecycle's detector (flags as the reference:
                                      -app -buildpacks -extensions -order -group -plan -layers -platform
                                      -generated -analyzed -run -build-config -log-level; CNB_* env vars)
+        lifecycle extender [flags]   apply extension Dockerfiles (-kind build|run), no daemon, no kaniko; the build
+                                     kind then runs the build as -uid/-gid (flags as the reference: -kind -generated
+                                     -extended -analyzed -group -plan -layers -app -platform -buildpacks -uid -gid
+                                     -log-level -kaniko-cache-ttl; plus -build-image <ref>)
         bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
         version                      print the version
         help                         this text
@@ -57,7 +62,10 @@ public final class Main {
     if (phase.equals("detector")) {
       return new DetectorCommand(env, out).run(rest);
     }
-    out.println("ERROR: unknown lifecycle phase '" + phase + "' (available: detector)");
+    if (phase.equals("extender")) {
+      return new ExtenderCommand(env, out).run(rest);
+    }
+    out.println("ERROR: unknown lifecycle phase '" + phase + "' (available: detector, extender)");
     return 3;
   }
 
