@@ -1,6 +1,7 @@
 package dev.cnbfarm.cli;
 
 import dev.cnbfarm.cli.bench.DetectBenchmark;
+import dev.cnbfarm.cli.image.FromDirCommand;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
 import dev.cnbfarm.cli.lifecycle.ExtenderCommand;
 import java.io.PrintStream;
@@ -20,6 +21,9 @@ public final class Main {
                                      kind then runs the build as -uid/-gid (flags as the reference: -kind -generated
                                      -extended -analyzed -group -plan -layers -app -platform -buildpacks -uid -gid
                                      -log-level -kaniko-cache-ttl; plus -build-image <ref>)
+        image from-dir [flags] <dir> <ref>
+                                     a one-layer image from a directory (-user -env K=V,... -label k=v,... -workdir),
+                                     pushed to a registry or written to oci:<dir>[:tag]
         bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
         version                      print the version
         help                         this text
@@ -43,6 +47,12 @@ public final class Main {
         return 0;
       case "lifecycle":
         return lifecycle(rest, env, out);
+      case "image":
+        if (rest.length > 0 && rest[0].equals("from-dir")) {
+          return new FromDirCommand(out).run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
+        out.println("ERROR: usage: cnbfarm image from-dir [flags] <rootfs-dir> <image-ref>");
+        return 3;
       case "bench":
         if (rest.length > 0 && rest[0].equals("detect")) {
           return new DetectBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));

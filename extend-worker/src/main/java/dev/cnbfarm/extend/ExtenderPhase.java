@@ -12,6 +12,8 @@ import dev.cnbfarm.image.ref.InvalidImageRefException;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.ImageStoreException;
+import dev.cnbfarm.lifecycle.dockerfile.DockerfileParser;
+import dev.cnbfarm.lifecycle.dockerfile.FromSpec;
 import dev.cnbfarm.lifecycle.extend.BuildArgs;
 import dev.cnbfarm.lifecycle.extend.DockerfileStep;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
@@ -91,7 +93,7 @@ public final class ExtenderPhase {
     int hits = 0;
     List<String> layerOwners = new ArrayList<>();
     for (DockerfileStep step : steps) {
-      ImageState start = kind == ExtendKind.RUN
+      ImageState start = kind == ExtendKind.RUN && !switches(step)
           ? state.withConfig(state.config().withLabels(RunImageRules.labelsBeforeDockerfile(state.config().labels())))
           : state;
       ImageUser user = ImageUser.resolve(start.config().user().orElse(""), start.stack()::readText);
@@ -151,6 +153,21 @@ public final class ExtenderPhase {
       return store.read(ref);
     } catch (ImageStoreException e) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, "cannot read " + ref + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A run.Dockerfile whose FROM is not {@code ${base_image}} switched the run image: the image it
+   * starts from is the new image itself, so its own rebasable label stands (the reset of
+   * decisions.md #3 applies to Dockerfiles that extend {@code ${base_image}}).
+   */
+  private static boolean switches(DockerfileStep step) {
+    try {
+      var df = DockerfileParser.parse(java.nio.file.Files.readString(step.dockerfile()), step.dockerfile().toString());
+      String from = FromSpec.parse(df, df.stages().get(0).from()).image();
+      return !from.equals("${base_image}") && !from.equals("$base_image");
+    } catch (java.io.IOException e) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, step.dockerfile() + ": cannot read: " + e.getMessage(), e);
     }
   }
 

@@ -120,6 +120,15 @@ class ExtenderPhaseRunTest {
   }
 
   @Test
+  void aPureSwitchKeepsTheSwitchedImagesOwnRebasableLabel() throws IOException {
+    dockerfile("ext/a", "FROM " + baseRef + "\n");
+    dockerfile("ext/b", "ARG base_image\nFROM ${base_image}\nLABEL io.buildpacks.rebasable=true\nRUN true\n");
+    extend();
+    assertThat(new SparseLayoutReader().read(layers.resolve("extended")).config().labels())
+        .containsEntry("io.buildpacks.rebasable", "true");
+  }
+
+  @Test
   void finalRootUserIsAnErrorNamingTheLastExtension() throws IOException {
     dockerfile("ext/a", "ARG base_image\nFROM ${base_image}\nUSER root\n");
     assertThatThrownBy(this::extend).isInstanceOf(LifecycleException.class).hasMessageContaining("ext/a")

@@ -44,13 +44,13 @@ class DetectorCommandTest {
   @Test
   void detectsAndGeneratesTheSampleWithAllThreeExtensionKinds() throws IOException {
     assertThat(run(Map.of())).isZero();
-    assertThat(printed()).contains("pass: samples/hello-extensions@0.0.1", "Build image will be extended by: [samples/vim]");
-    assertThat(Files.readString(layers.resolve("group.toml"))).contains("[[group-extensions]]", "samples/curl");
+    assertThat(printed()).contains("pass: samples/hello-extensions@0.0.1", "Build image will be extended by: [samples/hello-tool]");
+    assertThat(Files.readString(layers.resolve("group.toml"))).contains("[[group-extensions]]", "samples/motd");
     assertThat(Files.readString(layers.resolve("analyzed.toml")))
         .contains("image = \"127.0.0.1:5000/samples/run-tiny:bookworm\"", "extend = true").doesNotContain("reference");
-    assertThat(layers.resolve("generated/samples_vim/build.Dockerfile")).exists();
-    assertThat(layers.resolve("generated/samples_curl/context.run/curl-note.txt")).hasContent("curl wanted: 7");
-    assertThat(Files.readString(layers.resolve("plan.toml"))).doesNotContain("vim").doesNotContain("curl");
+    assertThat(layers.resolve("generated/samples_hello-tool/build.Dockerfile")).exists();
+    assertThat(layers.resolve("generated/samples_motd/context.run/motd")).hasContent("motd v2: built with cnbfarm");
+    assertThat(Files.readString(layers.resolve("plan.toml"))).doesNotContain("hello-tool").doesNotContain("motd");
   }
 
   @Test
