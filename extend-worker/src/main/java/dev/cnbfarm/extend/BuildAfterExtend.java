@@ -44,10 +44,18 @@ final class BuildAfterExtend {
 
   List<BuildpackRun> run(ImageState original, ImageState extended, Group group, Analyzed analyzed) {
     SandboxUser user = user(original);
-    Path layers = in.layers();
-    BuildDirs dirs = new BuildDirs(in.path("app", "CNB_APP_DIR", "/workspace"), layers,
+    Path plans = planScratch();
+    try {
+      return build(extended, group, analyzed, user, plans);
+    } finally {
+      deleteQuietly(plans);
+    }
+  }
+
+  private List<BuildpackRun> build(ImageState extended, Group group, Analyzed analyzed, SandboxUser user, Path plans) {
+    BuildDirs dirs = new BuildDirs(in.path("app", "CNB_APP_DIR", "/workspace"), in.layers(),
         in.path("platform", "CNB_PLATFORM_DIR", "/platform"),
-        in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config"), planScratch());
+        in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config"), plans);
     ModuleStore modules = new ModuleStore(in.path("buildpacks", "CNB_BUILDPACKS_DIR", "/cnb/buildpacks"),
         in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"));
     BindPlan binds = BindPlan.forBuild(dirs, BuildRunner.buildpacks(modules, group));
@@ -83,6 +91,14 @@ final class BuildAfterExtend {
   private static String envOf(ImageState image, String name) {
     return image.config().env().stream().filter(e -> e.startsWith(name + "=")).map(e -> e.substring(name.length() + 1))
         .findFirst().orElse("");
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover plan dir in the cache is harmless
+    }
   }
 
   private Path planScratch() {

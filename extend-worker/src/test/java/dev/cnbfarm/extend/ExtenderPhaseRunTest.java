@@ -111,6 +111,22 @@ class ExtenderPhaseRunTest {
   }
 
   @Test
+  void everyDockerfileGetsAFreshBuildIdAndTheScratchSpaceIsLeftEmpty() throws IOException {
+    dockerfile("ext/a", "ARG base_image\nFROM ${base_image}\nUSER root\nARG build_id\nRUN echo $build_id > /id-a\nUSER cnb\n");
+    dockerfile("ext/b", "ARG base_image\nFROM ${base_image}\nUSER root\nARG build_id\nRUN echo $build_id > /id-b\nUSER cnb\n");
+
+    ExtenderPhase.Outcome o = extend();
+
+    String a = o.image().stack().readText("/id-a").orElseThrow().strip();
+    String b = o.image().stack().readText("/id-b").orElseThrow().strip();
+    assertThat(a).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    assertThat(b).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").isNotEqualTo(a);
+    try (var left = Files.list(shared.resolve("workspace/scratch"))) {
+      assertThat(left.filter(p -> !p.getFileName().toString().startsWith(".")).toList()).isEmpty();
+    }
+  }
+
+  @Test
   void isRebasableOnlyWhenEveryDockerfileSaysSo() throws IOException {
     dockerfile("ext/a", "ARG base_image\nFROM ${base_image}\nLABEL io.buildpacks.rebasable=true\n");
     dockerfile("ext/b", "ARG base_image\nFROM ${base_image}\nLABEL io.buildpacks.rebasable=true\nRUN true\n");
