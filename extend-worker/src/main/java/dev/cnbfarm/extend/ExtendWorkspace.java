@@ -3,6 +3,10 @@ package dev.cnbfarm.extend;
 import dev.cnbfarm.image.dockerfile.DirectoryLayerCache;
 import dev.cnbfarm.image.dockerfile.DockerfileApplier;
 import dev.cnbfarm.image.dockerfile.ImageLoader;
+import dev.cnbfarm.image.dockerfile.ImageStoreLayerCache;
+import dev.cnbfarm.image.dockerfile.LayerCache;
+import dev.cnbfarm.image.ref.ImageRef;
+import java.util.Optional;
 import dev.cnbfarm.image.rootfs.RootfsCache;
 import dev.cnbfarm.image.rootfs.ScratchSpace;
 import dev.cnbfarm.image.sandbox.Sandbox;
@@ -33,9 +37,18 @@ public final class ExtendWorkspace {
     return new ImageLoader(store, rootfs, root.resolve("downloads"));
   }
 
-  public DockerfileApplier applier(Reporter reporter, Duration cacheTtl, Duration stepTimeLimit, Clock clock) {
-    return new DockerfileApplier(Sandbox.create(), rootfs, scratch, root.resolve("blobs"),
-        new DirectoryLayerCache(root.resolve("layer-cache"), cacheTtl, clock), reporter, stepTimeLimit);
+  public DockerfileApplier applier(LayerCache cache, Reporter reporter, Duration stepTimeLimit) {
+    return new DockerfileApplier(Sandbox.create(), rootfs, scratch, root.resolve("blobs"), cache, reporter,
+        stepTimeLimit);
+  }
+
+  /**
+   * The extension layer cache: shared through the image store when {@code sharedRepository} names
+   * a registry repository or an {@code oci:} layout (every worker of a farm sees it), else local.
+   */
+  public LayerCache layerCache(ImageStore store, Optional<ImageRef> sharedRepository, Duration ttl, Clock clock) {
+    return sharedRepository.<LayerCache>map(repo -> new ImageStoreLayerCache(store, repo, root.resolve("blobs"), ttl, clock))
+        .orElseGet(() -> new DirectoryLayerCache(root.resolve("layer-cache"), ttl, clock));
   }
 
   public ScratchSpace scratch() {

@@ -86,7 +86,10 @@ public final class ExtenderPhase {
     final ImageState original = workspace.loader(store).load(base);
     ImageState state = original;
     Duration ttl = GoDuration.parse(in.value("kaniko-cache-ttl", "CNB_KANIKO_CACHE_TTL", "336h"));
-    DockerfileApplier applier = workspace.applier(reporter, ttl, stepTimeLimit, clock);
+    java.util.Optional<ImageRef> sharedCache = java.util.Optional.of(in.env("PIPELINE_LAYER_CACHE_REPO", ""))
+        .filter(v -> !v.isEmpty()).map(ImageRef::parse);
+    DockerfileApplier applier = workspace.applier(workspace.layerCache(store, sharedCache, ttl, clock), reporter,
+        stepTimeLimit);
     String baseImageArg = ref.withDigest(base.manifestDigest()).toString();
     boolean rebasable = true;
     int runs = 0;

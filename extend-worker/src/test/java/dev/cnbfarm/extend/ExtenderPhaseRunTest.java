@@ -72,9 +72,24 @@ class ExtenderPhaseRunTest {
   }
 
   private ExtenderPhase.Outcome extend() {
+    return extend(workspace, Map.of());
+  }
+
+  private ExtenderPhase.Outcome extend(ExtendWorkspace ws, Map<String, String> env) {
     Map<String, String> flags = Map.of("kind", "run", "layers", layers.toString(), "app", layers.resolve("app").toString());
-    return new ExtenderPhase(new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13)), new OciLayoutImageStore(),
-        workspace, Reporter.NONE, Clock.systemUTC(), Duration.ofMinutes(2)).run();
+    return new ExtenderPhase(new PhaseInputs(flags, env, ApiVersion.of(0, 13)), new OciLayoutImageStore(),
+        ws, Reporter.NONE, Clock.systemUTC(), Duration.ofMinutes(2)).run();
+  }
+
+  @Test
+  void aSecondWorkerWithAnEmptyWorkspaceHitsTheSharedLayerCache(@TempDir Path other) throws IOException {
+    dockerfile("ext/a", "ARG base_image\nFROM ${base_image}\nUSER root\nRUN echo shared > /s\nUSER cnb\n");
+    Map<String, String> env = Map.of("PIPELINE_LAYER_CACHE_REPO", "oci:" + other.resolve("shared-cache") + ":unused");
+    ExtenderPhase.Outcome first = extend(new ExtendWorkspace(other.resolve("worker1")), env);
+    ExtenderPhase.Outcome second = extend(new ExtendWorkspace(other.resolve("worker2")), env);
+    assertThat(first.runsExecuted()).isEqualTo(1);
+    assertThat(second.runsExecuted()).isZero();
+    assertThat(second.image().stack().readText("/s")).contains("shared\n");
   }
 
   @Test
