@@ -114,6 +114,7 @@ public final class Builder {
       throw new LifecycleException(FailureCode.BUILD_FAILED, "buildpack " + bp.coordinates()
           + ": /bin/build exited " + ex.exitCode() + tail(ex.output()));
     }
+    ex.output().stripTrailing().lines().forEach(reporter::info);
     return OutputReader.read(bp, layers, bpPlan, ex);
   }
 
