@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * replaces an earlier one's; sorted by type), the labels and slices in buildpack order, and the
  * default process type. Immutable.
  */
-public record BuildMetadata(List<GroupEntry> buildpacks, List<GroupEntry> extensions, List<Process> processes,
-    List<Label> labels, List<Slice> slices, String defaultProcessType) {
+public record BuildMetadata(List<GroupEntry> buildpacks, List<GroupEntry> extensions,
+    List<LaunchProcess> processes, List<Label> labels, List<Slice> slices, String defaultProcessType) {
   public BuildMetadata {
     buildpacks = List.copyOf(buildpacks);
     extensions = List.copyOf(extensions);
@@ -34,12 +34,12 @@ public record BuildMetadata(List<GroupEntry> buildpacks, List<GroupEntry> extens
    */
   static BuildMetadata of(List<GroupEntry> buildpacks, List<GroupEntry> extensions, List<BuildpackOutput> outputs,
       Reporter reporter) {
-    Map<String, Process> byType = new TreeMap<>();
+    Map<String, LaunchProcess> byType = new TreeMap<>();
     List<Label> labels = new ArrayList<>();
     List<Slice> slices = new ArrayList<>();
     String defaultType = "";
     for (BuildpackOutput out : outputs) {
-      for (Process p : out.processes()) {
+      for (LaunchProcess p : out.processes()) {
         if (p.type().equals(defaultType) && !p.isDefault()) {
           reporter.warn("Warning: " + out.coordinates() + " redefines the default process type '" + p.type()
               + "' without marking it default; there is no default process now");
@@ -47,8 +47,8 @@ public record BuildMetadata(List<GroupEntry> buildpacks, List<GroupEntry> extens
         }
         if (p.isDefault()) {
           if (!defaultType.isEmpty() && !defaultType.equals(p.type())) {
-            reporter.warn("Warning: " + out.coordinates() + " makes '" + p.type() + "' the default process type instead of '"
-                + defaultType + "'");
+            reporter.warn("Warning: " + out.coordinates() + " makes '" + p.type()
+                + "' the default process type instead of '" + defaultType + "'");
           }
           defaultType = p.type();
         }
@@ -58,7 +58,8 @@ public record BuildMetadata(List<GroupEntry> buildpacks, List<GroupEntry> extens
       slices.addAll(out.slices());
     }
     String chosen = defaultType;
-    List<Process> processes = byType.values().stream().map(p -> p.withDefault(p.type().equals(chosen))).toList();
+    List<LaunchProcess> processes =
+        byType.values().stream().map(p -> p.withDefault(p.type().equals(chosen))).toList();
     return new BuildMetadata(buildpacks, extensions, processes, labels, slices, chosen);
   }
 
@@ -79,7 +80,7 @@ public record BuildMetadata(List<GroupEntry> buildpacks, List<GroupEntry> extens
     if (!extensions.isEmpty()) {
       m.put("extensions", extensions.stream().map(e -> module(e, false)).toList());
     }
-    m.put("processes", processes.stream().map(Process::toToml).toList());
+    m.put("processes", processes.stream().map(LaunchProcess::toToml).toList());
     m.put("labels", labels.stream().map(Label::toToml).toList());
     m.put("slices", slices.stream().map(Slice::toToml).toList());
     return m;

@@ -14,7 +14,7 @@ public record BuildpackOutput(
     String version,
     Execution execution,
     List<Layer> layers,
-    List<Process> processes,
+    List<LaunchProcess> processes,
     List<Label> labels,
     List<Slice> slices,
     List<String> unmet,

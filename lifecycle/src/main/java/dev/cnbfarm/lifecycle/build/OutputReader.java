@@ -65,8 +65,8 @@ final class OutputReader {
         types.bool("cache", false), toml.rawTable("metadata"));
   }
 
-  private static List<Process> processes(ModuleDescriptor bp, TomlTable launch) {
-    List<Process> out = new ArrayList<>();
+  private static List<LaunchProcess> processes(ModuleDescriptor bp, TomlTable launch) {
+    List<LaunchProcess> out = new ArrayList<>();
     String firstDefault = "";
     for (TomlTable p : launch.tables("processes")) {
       String type = p.requireString("type");
@@ -86,7 +86,8 @@ final class OutputReader {
       firstDefault = isDefault ? type : firstDefault;
       // Buildpack API 0.9 dropped `direct`: every process is run without a shell.
       boolean direct = bp.api().atLeast("0.9") || p.bool("direct", false);
-      out.add(new Process(type, command, p.strings("args"), direct, isDefault, p.string("working-dir", ""), bp.id()));
+      out.add(new LaunchProcess(type, command, p.strings("args"), direct, isDefault, p.string("working-dir", ""),
+          bp.id()));
     }
     return out;
   }

@@ -9,16 +9,16 @@ import java.util.Map;
  * {@code metadata.toml} records it. {@code command} is the whole command array (Buildpack API ≥
  * 0.9; a string command of older APIs is one element). Immutable.
  */
-public record Process(String type, List<String> command, List<String> args, boolean direct, boolean isDefault,
+public record LaunchProcess(String type, List<String> command, List<String> args, boolean direct, boolean isDefault,
     String workingDir, String buildpackId) {
-  public Process {
+  public LaunchProcess {
     command = List.copyOf(command);
     args = List.copyOf(args);
     workingDir = workingDir == null ? "" : workingDir;
   }
 
-  Process withDefault(boolean value) {
-    return new Process(type, command, args, direct, value, workingDir, buildpackId);
+  LaunchProcess withDefault(boolean value) {
+    return new LaunchProcess(type, command, args, direct, value, workingDir, buildpackId);
   }
 
   Map<String, Object> toToml() {
