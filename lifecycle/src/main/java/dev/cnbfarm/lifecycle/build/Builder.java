@@ -29,8 +29,8 @@ import java.util.Set;
  * serves local processes and the image sandbox. Its env is the {@link
  * dev.cnbfarm.lifecycle.env.BuildEnv} plus what earlier buildpacks' build layers contribute. After
  * each buildpack its outputs are read and checked, and the entries it met leave the plan (entries
- * it left {@code [[unmet]]} go on to later providers). Finally {@code <layers>/config/metadata.toml}
- * is written. Not thread-safe; one build per layers dir at a time.
+ * it left {@code [[unmet]]} go on to later providers), and its SBOM files are copied under {@code
+ * <layers>/sbom/}. Finally {@code <layers>/config/metadata.toml} is written. Not thread-safe; one build per layers dir at a time.
  */
 public final class Builder {
   private final BinaryRunner runner;
@@ -60,6 +60,7 @@ public final class Builder {
    *     fails, {@link FailureCode#BUILD_ERROR} (52) when its outputs are invalid
    */
   public BuildResult build(Group group, Plan plan) {
+    SbomLayout.clear(ctx.layers());
     LayerEnv layerEnv = new LayerEnv();
     List<BuildpackOutput> outputs = new ArrayList<>();
     List<GroupEntry> entries = new ArrayList<>();
@@ -69,6 +70,7 @@ public final class Builder {
       List<Plan.Require> bpPlan = remaining.requirementsFor(bp.id(), false);
       BuildpackOutput out = buildOne(bp, bpPlan, layerEnv);
       outputs.add(out);
+      SbomLayout.copy(ctx.layers(), out);
       entries.add(entry(group, bp));
       out.layers().stream().filter(Layer::build).forEach(l -> layerEnv.add(l.dir()));
       remaining = remaining.without(met(bpPlan, out.unmet()));

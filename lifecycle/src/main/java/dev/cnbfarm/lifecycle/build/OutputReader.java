@@ -26,7 +26,6 @@ import java.util.stream.Stream;
 final class OutputReader {
   /** buildpack.md "launch.toml": process types are restricted to these characters. */
   private static final Pattern PROCESS_TYPE = Pattern.compile("[A-Za-z0-9_.-]+");
-  private static final Pattern SBOM = Pattern.compile("(.+)\\.sbom\\.([a-z]+)\\.json");
   private static final Set<String> SBOM_FORMATS = Set.of("cdx", "spdx", "syft");
   private static final Set<String> NOT_LAYERS = Set.of("launch.toml", "build.toml", "store.toml");
 
@@ -37,7 +36,7 @@ final class OutputReader {
     List<Path> sboms = new ArrayList<>();
     for (Path file : files(dir)) {
       String name = file.getFileName().toString();
-      Matcher sbom = SBOM.matcher(name);
+      Matcher sbom = SbomLayout.FILE.matcher(name);
       if (sbom.matches()) {
         if (!SBOM_FORMATS.contains(sbom.group(2))) {
           throw error(file + ": unsupported SBOM format '" + sbom.group(2) + "' (expected cdx, spdx or syft)");

@@ -9,6 +9,8 @@ import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.testing.Fixtures;
 import dev.cnbfarm.lifecycle.toml.TomlTable;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -271,7 +273,7 @@ class BuilderPhaseTest {
   }
 
   @Test
-  void recordsLayerTypesMetadataSbomFilesAndExecDirs() {
+  void recordsLayerTypesMetadataSbomFilesAndExecDirs() throws IOException {
     fx.buildpack("acme/one").build("""
         mkdir -p "$1/rt/exec.d"
         printf '[types]\\nlaunch = true\\ncache = true\\n[metadata]\\nversion = "1.2"\\n' > "$1/rt.toml"
@@ -279,6 +281,8 @@ class BuilderPhaseTest {
         echo '{}' > "$1/launch.sbom.spdx.json"
         """);
     fx.group(List.of("acme/one"), "");
+    Path stale = Files.createDirectories(fx.layers().resolve("sbom/launch/acme_old")).resolve("sbom.cdx.json");
+    Files.writeString(stale, "{}");
 
     BuildpackOutput out = fx.build("0.13").outputs().get(0);
 
@@ -292,5 +296,32 @@ class BuilderPhaseTest {
     assertThat(out.sboms()).extracting(p -> p.getFileName().toString())
         .containsExactly("launch.sbom.spdx.json", "rt.sbom.cdx.json");
     assertThat(out.execDirs()).containsExactly(fx.layers().resolve("acme_one/rt/exec.d"));
+    assertThat(fx.layers().resolve("sbom/launch/acme_one/sbom.spdx.json")).exists();
+    assertThat(fx.layers().resolve("sbom/launch/acme_one/rt/sbom.cdx.json")).exists();
+    assertThat(fx.layers().resolve("sbom/cache/acme_one/rt/sbom.cdx.json")).exists();
+    assertThat(fx.layers().resolve("sbom/build/acme_one/rt")).doesNotExist();
+    assertThat(fx.layers().resolve("sbom/launch/acme_old")).as("stale SBOMs are removed").doesNotExist();
+  }
+
+  @Test
+  void malformedLayerTomlExits52NamingTheFile() {
+    fx.buildpack("acme/one").build("printf '[types\\nbuild = true\\n' > \"$1/jdk.toml\"");
+    fx.group(List.of("acme/one"), "");
+
+    LifecycleException e = failure(() -> fx.build("0.13"));
+
+    assertThat(e.code()).isEqualTo(FailureCode.BUILD_ERROR);
+    assertThat(e.getMessage()).contains(fx.layers().resolve("acme_one/jdk.toml").toString(), "line");
+  }
+
+  @Test
+  void unknownSbomFormatIsABuildError() {
+    fx.buildpack("acme/one").build("echo '{}' > \"$1/launch.sbom.xml.json\"");
+    fx.group(List.of("acme/one"), "");
+
+    LifecycleException e = failure(() -> fx.build("0.13"));
+
+    assertThat(e.code()).isEqualTo(FailureCode.BUILD_ERROR);
+    assertThat(e.getMessage()).contains("launch.sbom.xml.json", "unsupported SBOM format 'xml'");
   }
 }
