@@ -2,6 +2,7 @@ package dev.cnbfarm.cli;
 
 import dev.cnbfarm.cli.bench.DetectBenchmark;
 import dev.cnbfarm.cli.image.FromDirCommand;
+import dev.cnbfarm.cli.lifecycle.BuilderCommand;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
 import dev.cnbfarm.cli.lifecycle.ExtenderCommand;
 import java.io.PrintStream;
@@ -17,6 +18,9 @@ public final class Main {
         lifecycle detector [flags]   detect + generate, as the CNB lifecycle's detector (flags as the reference:
                                      -app -buildpacks -extensions -order -group -plan -layers -platform
                                      -generated -analyzed -run -build-config -log-level; CNB_* env vars)
+        lifecycle builder [flags]    run each buildpack's /bin/build and write <layers>/config/metadata.toml, as the
+                                     CNB lifecycle's builder (flags as the reference: -app -buildpacks -group -plan
+                                     -layers -platform -analyzed -build-config -log-level; CNB_* env vars)
         lifecycle extender [flags]   apply extension Dockerfiles (-kind build|run), no daemon, no kaniko; the build
                                      kind then runs the build as -uid/-gid (flags as the reference: -kind -generated
                                      -extended -analyzed -group -plan -layers -app -platform -buildpacks -uid -gid
@@ -72,10 +76,13 @@ public final class Main {
     if (phase.equals("detector")) {
       return new DetectorCommand(env, out).run(rest);
     }
+    if (phase.equals("builder")) {
+      return new BuilderCommand(env, out).run(rest);
+    }
     if (phase.equals("extender")) {
       return new ExtenderCommand(env, out).run(rest);
     }
-    out.println("ERROR: unknown lifecycle phase '" + phase + "' (available: detector, extender)");
+    out.println("ERROR: unknown lifecycle phase '" + phase + "' (available: detector, builder, extender)");
     return 3;
   }
 

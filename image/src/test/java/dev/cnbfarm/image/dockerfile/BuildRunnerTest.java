@@ -160,6 +160,34 @@ class BuildRunnerTest {
   }
 
   @Test
+  void laterBuildpackSeesEarlierBuildLayerThroughContainerPaths() throws IOException {
+    buildpack("acme/tools", """
+        #!/bin/sh
+        set -e
+        mkdir -p "$1/tool/bin" "$1/tool/env.build"
+        printf '#!/bin/sh\\necho tool-ran\\n' > "$1/tool/bin/tool"
+        chmod +x "$1/tool/bin/tool"
+        printf 'from-layer' > "$1/tool/env.build/FOO.override"
+        printf '[types]\\nbuild = true\\n' > "$1/tool.toml"
+        """);
+    buildpack("acme/app", """
+        #!/bin/sh
+        set -e
+        { echo "tool=$(tool)"; echo "foo=$FOO"; echo "path=$PATH"; } > "$CNB_LAYERS_DIR/seen.txt"
+        printf '[[processes]]\\ntype = "web"\\ncommand = ["tool"]\\ndefault = true\\n' > "$CNB_LAYERS_DIR/launch.toml"
+        """);
+
+    build(group("acme/tools", "acme/app"), new Plan(List.of()));
+
+    assertThat(Files.readAllLines(dirs.layers().resolve("acme_app/seen.txt")))
+        .containsExactly("tool=tool-ran", "foo=from-layer", "path=/layers/acme_tools/tool/bin:/bin");
+    assertThat(Files.readString(dirs.layers().resolve("config/metadata.toml")))
+        .contains("[[processes]]", "type = \"web\"", "buildpack-id = \"acme/app\"");
+    assertThat(Files.getAttribute(dirs.layers().resolve("config/metadata.toml"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+        .isEqualTo(1000);
+  }
+
+  @Test
   void imageEnvIsSplitOnTheFirstEquals() {
     assertThat(BuildRunner.imageEnv(extended)).containsEntry("GREETING", "a=b=c").containsEntry("PATH", "/bin");
   }

@@ -173,6 +173,13 @@ public final class BuildpackFixture {
     return this;
   }
 
+  // ---- bin/build
+
+  /** bin/build runs {@code body} (with {@code $1} = its layers dir) after logging its run. */
+  public BuildpackFixture build(String body) {
+    return script("build", body);
+  }
+
   private BuildpackFixture script(String name, String body) {
     Path bin = dir.resolve("bin").resolve(name);
     String text = "#!/bin/sh\necho '" + tag() + " " + name + "' >> '" + fixtures.log() + "'\n" + body + "\n";

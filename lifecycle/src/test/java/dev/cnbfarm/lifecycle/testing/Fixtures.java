@@ -1,9 +1,11 @@
 package dev.cnbfarm.lifecycle.testing;
 
 import dev.cnbfarm.lifecycle.api.ApiVersion;
+import dev.cnbfarm.lifecycle.build.BuildResult;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
+import dev.cnbfarm.lifecycle.phase.BuilderPhase;
 import dev.cnbfarm.lifecycle.phase.DetectorPhase;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import dev.cnbfarm.lifecycle.toml.Toml;
@@ -96,6 +98,21 @@ public final class Fixtures {
     return this;
   }
 
+  /** group.toml with these buildpacks (version 1.0.0, API 0.10) and {@code extraToml} appended. */
+  public Fixtures group(List<String> buildpacks, String extraToml) {
+    StringBuilder toml = new StringBuilder();
+    buildpacks.forEach(id -> toml.append("[[group]]\nid = \"").append(id)
+        .append("\"\nversion = \"1.0.0\"\napi = \"0.10\"\n\n"));
+    BuildpackFixture.write(groupPath(), toml + extraToml);
+    return this;
+  }
+
+  /** plan.toml as given. */
+  public Fixtures plan(String toml) {
+    BuildpackFixture.write(planPath(), toml);
+    return this;
+  }
+
   /** A user env var: {@code <platform>/env/<name>}. */
   public Fixtures platformEnv(String name, String value) {
     BuildpackFixture.write(platform().resolve("env").resolve(name), value);
@@ -135,6 +152,13 @@ public final class Fixtures {
     reporter = new RecordingReporter();
     PhaseInputs in = new PhaseInputs(flags, new HashMap<>(env), ApiVersion.parse(platformApi));
     return new DetectorPhase(in, new ProcessBinaryRunner(), reporter, 4, Duration.ofSeconds(30)).run();
+  }
+
+  /** Runs the builder phase at {@code platformApi} over group.toml and plan.toml. */
+  public BuildResult build(String platformApi) {
+    reporter = new RecordingReporter();
+    PhaseInputs in = new PhaseInputs(flags, new HashMap<>(env), ApiVersion.parse(platformApi));
+    return new BuilderPhase(in, new ProcessBinaryRunner(), reporter, Duration.ofSeconds(30)).run();
   }
 
   /** The reporter of the last {@link #detect(String)}. */

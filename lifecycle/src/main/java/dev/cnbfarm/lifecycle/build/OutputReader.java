@@ -1,0 +1,133 @@
+package dev.cnbfarm.lifecycle.build;
+
+import dev.cnbfarm.lifecycle.buildpack.ModuleDescriptor;
+import dev.cnbfarm.lifecycle.exec.Execution;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.platform.Plan;
+import dev.cnbfarm.lifecycle.toml.Toml;
+import dev.cnbfarm.lifecycle.toml.TomlTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads and checks what a buildpack wrote into {@code <layers>/<escaped-id>/} (buildpack.md
+ * "Phase #3: Build" > "Outputs"): {@code <layer>.toml} files, {@code launch.toml}, {@code
+ * build.toml}, SBOM files and {@code exec.d} dirs. Anything malformed fails with {@link
+ * FailureCode#BUILD_ERROR} naming the file (and line or key). Stateless and thread-safe.
+ */
+final class OutputReader {
+  /** buildpack.md "launch.toml": process types are restricted to these characters. */
+  private static final Pattern PROCESS_TYPE = Pattern.compile("[A-Za-z0-9_.-]+");
+  private static final Set<String> SBOM_FORMATS = Set.of("cdx", "spdx", "syft");
+  private static final Set<String> NOT_LAYERS = Set.of("launch.toml", "build.toml", "store.toml");
+
+  private OutputReader() {}
+
+  static BuildpackOutput read(ModuleDescriptor bp, Path dir, List<Plan.Require> plan, Execution execution) {
+    List<Layer> layers = new ArrayList<>();
+    List<Path> sboms = new ArrayList<>();
+    for (Path file : files(dir)) {
+      String name = file.getFileName().toString();
+      Matcher sbom = SbomLayout.FILE.matcher(name);
+      if (sbom.matches()) {
+        if (!SBOM_FORMATS.contains(sbom.group(2))) {
+          throw error(file + ": unsupported SBOM format '" + sbom.group(2) + "' (expected cdx, spdx or syft)");
+        }
+        sboms.add(file);
+      } else if (name.endsWith(".toml") && !NOT_LAYERS.contains(name)) {
+        layers.add(layer(file));
+      }
+    }
+    List<Path> execDirs = layers.stream().filter(Layer::launch).map(l -> l.dir().resolve("exec.d"))
+        .filter(Files::isDirectory).toList();
+    Path launchFile = dir.resolve("launch.toml");
+    TomlTable launch = Files.exists(launchFile) ? Toml.read(launchFile, FailureCode.BUILD_ERROR)
+        : Toml.parse("", launchFile.toString(), FailureCode.BUILD_ERROR);
+    return new BuildpackOutput(bp.id(), bp.version(), execution, layers, processes(bp, launch), labels(launch),
+        slices(launch), unmet(dir.resolve("build.toml"), plan), sboms, execDirs);
+  }
+
+  private static Layer layer(Path file) {
+    String name = file.getFileName().toString();
+    name = name.substring(0, name.length() - ".toml".length());
+    TomlTable toml = Toml.read(file, FailureCode.BUILD_ERROR);
+    TomlTable types = toml.table("types").orElse(Toml.parse("", file.toString(), FailureCode.BUILD_ERROR));
+    return new Layer(name, file.resolveSibling(name), types.bool("launch", false), types.bool("build", false),
+        types.bool("cache", false), toml.rawTable("metadata"));
+  }
+
+  private static List<LaunchProcess> processes(ModuleDescriptor bp, TomlTable launch) {
+    List<LaunchProcess> out = new ArrayList<>();
+    String firstDefault = "";
+    for (TomlTable p : launch.tables("processes")) {
+      String type = p.requireString("type");
+      if (!PROCESS_TYPE.matcher(type).matches()) {
+        throw p.error("type", "process type '" + type + "' may only contain letters, digits, '.', '_' and '-'");
+      }
+      List<String> command = p.has("command") && !(p.asMap().get("command") instanceof String)
+          ? p.strings("command") : List.of(p.string("command", ""));
+      if (command.isEmpty() || command.get(0).isEmpty()) {
+        throw p.error("command", "process type '" + type + "' has no command");
+      }
+      boolean isDefault = p.bool("default", false);
+      if (isDefault && !firstDefault.isEmpty()) {
+        throw p.error("default", "process types '" + firstDefault + "' and '" + type
+            + "' are both marked default; a buildpack may mark at most one");
+      }
+      firstDefault = isDefault ? type : firstDefault;
+      // Buildpack API 0.9 dropped `direct`: every process is run without a shell.
+      boolean direct = bp.api().atLeast("0.9") || p.bool("direct", false);
+      out.add(new LaunchProcess(type, command, p.strings("args"), direct, isDefault, p.string("working-dir", ""),
+          bp.id()));
+    }
+    return out;
+  }
+
+  private static List<Label> labels(TomlTable launch) {
+    return launch.tables("labels").stream().map(l -> new Label(l.requireString("key"), l.string("value", ""))).toList();
+  }
+
+  private static List<Slice> slices(TomlTable launch) {
+    return launch.tables("slices").stream().map(s -> new Slice(s.strings("paths"))).toList();
+  }
+
+  /** {@code [[unmet]]} names; each must name an entry of the buildpack's own plan. */
+  private static List<String> unmet(Path file, List<Plan.Require> plan) {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (TomlTable u : Toml.read(file, FailureCode.BUILD_ERROR).tables("unmet")) {
+      String name = u.requireString("name");
+      if (plan.stream().noneMatch(r -> r.name().equals(name))) {
+        throw u.error("name", "'" + name + "' is not an entry of this buildpack's plan " + plan.stream()
+            .map(Plan.Require::name).distinct().toList());
+      }
+      out.add(name);
+    }
+    return out;
+  }
+
+  private static List<Path> files(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    } catch (IOException e) {
+      throw error("cannot list " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private static LifecycleException error(String message) {
+    return new LifecycleException(FailureCode.BUILD_ERROR, message);
+  }
+}

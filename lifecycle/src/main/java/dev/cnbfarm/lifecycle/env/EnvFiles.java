@@ -1,0 +1,58 @@
+package dev.cnbfarm.lifecycle.env;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The env-file rules of buildpack.md "Environment Variable Modification Rules": a directory of
+ * files named {@code NAME[.append|.prepend|.override|.default|.delim]}, each holding a value. Used
+ * for {@code <build-config>/env/} and for the {@code env/} and {@code env.build/} dirs of build
+ * layers, so the rules have one implementation. Stateless and thread-safe.
+ */
+public final class EnvFiles {
+  private EnvFiles() {}
+
+  /** The regular files of {@code dir} by name (sorted); an absent dir is empty. */
+  public static Map<String, String> read(Path dir) {
+    Map<String, String> out = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, Files::isRegularFile)) {
+      for (Path f : files) {
+        out.put(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read env dir " + dir, e);
+    }
+    return out;
+  }
+
+  /**
+   * Applies env files to {@code env}. A file without a suffix overrides (Buildpack API ≥ 0.5);
+   * {@code .append}/{@code .prepend} join with the {@code NAME.delim} file's content, or with
+   * nothing when there is none.
+   */
+  public static void apply(Map<String, String> env, Map<String, String> files) {
+    files.forEach((file, value) -> {
+      int dot = file.lastIndexOf('.');
+      String name = dot < 0 ? file : file.substring(0, dot);
+      String action = dot < 0 ? "override" : file.substring(dot + 1);
+      String delim = files.getOrDefault(name + ".delim", "");
+      switch (action) {
+        case "override" -> env.put(name, value);
+        case "default" -> env.putIfAbsent(name, value);
+        case "append" -> env.merge(name, value, (old, v) -> old + delim + v);
+        case "prepend" -> env.merge(name, value, (old, v) -> v + delim + old);
+        case "delim" -> { }
+        default -> env.put(file, value); // a dot that is not an action is part of the name
+      }
+    });
+  }
+}
