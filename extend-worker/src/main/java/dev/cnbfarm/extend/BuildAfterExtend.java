@@ -1,5 +1,6 @@
 package dev.cnbfarm.extend;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.dockerfile.BindPlan;
 import dev.cnbfarm.image.dockerfile.BuildDirs;
 import dev.cnbfarm.image.dockerfile.BuildRunner;
@@ -48,7 +49,7 @@ final class BuildAfterExtend {
     try {
       return build(extended, group, analyzed, user, plans);
     } finally {
-      deleteQuietly(plans);
+      FileTrees.deleteQuietly(plans);
     }
   }
 
@@ -91,14 +92,6 @@ final class BuildAfterExtend {
   private static String envOf(ImageState image, String name) {
     return image.config().env().stream().filter(e -> e.startsWith(name + "=")).map(e -> e.substring(name.length() + 1))
         .findFirst().orElse("");
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a leftover plan dir in the cache is harmless
-    }
   }
 
   private Path planScratch() {

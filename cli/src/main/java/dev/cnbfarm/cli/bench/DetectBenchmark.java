@@ -1,5 +1,6 @@
 package dev.cnbfarm.cli.bench;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.lifecycle.api.SupportedApis;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
@@ -20,7 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code cnbfarm bench detect}: detect+generate over a generated order of N groups x M elements,
@@ -60,7 +60,7 @@ public final class DetectBenchmark {
       report("serial (1 at a time)", s);
       out.printf("parallel/serial wall ratio: %.2f%n", p.wall.toNanos() / (double) s.wall.toNanos());
       if (!flags.values().containsKey("dir")) {
-        delete(dir);
+        FileTrees.deleteRecursively(dir);
       }
       return 0;
     } catch (IOException e) {
@@ -110,12 +110,6 @@ public final class DetectBenchmark {
   private static Sample median(List<Sample> samples) {
     List<Sample> sorted = samples.stream().sorted(Comparator.comparing(Sample::wall)).toList();
     return sorted.get(sorted.size() / 2);
-  }
-
-  private static void delete(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   private record Sample(Duration wall, int invocations, Duration detectTime, int groups) {}

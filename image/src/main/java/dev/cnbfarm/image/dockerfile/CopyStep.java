@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.dockerfile;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerEscapeException;
 import dev.cnbfarm.image.layer.LayerReader;
@@ -76,7 +77,7 @@ final class CopyStep implements StepCommand {
         }
       }
       StateLayer layer = tools.layers().make(changes, createdBy);
-      LayerMaker.deleteTree(changes);
+      FileTrees.deleteRecursively(changes);
       tools.cache().store(key, layer.blob().orElseThrow());
       Steps.addLayer(st, layer);
     } catch (java.nio.file.NoSuchFileException e) {

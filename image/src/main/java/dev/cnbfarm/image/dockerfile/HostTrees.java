@@ -12,29 +12,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class HostTrees {
   private HostTrees() {}
 
-  /** Deletes {@code root} and everything below it; a missing root is fine. */
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
-  }
-
   /**
    * Gives {@code root} and everything below it to {@code uid:gid} (symlinks themselves, not their
    * targets), unless {@code root} already belongs to them: then its content is assumed to as well,

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.dockerfile;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.layer.IgnoredPaths;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerReader;
@@ -11,9 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Turns a step's change directory (an overlay upperdir, or a tree built for COPY) into a layer:
@@ -66,7 +65,7 @@ final class LayerMaker {
     for (String root : ignored.roots()) {
       Path p = changes.resolve(root.substring(1));
       if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        deleteTree(p);
+        FileTrees.deleteRecursively(p);
       }
     }
   }
@@ -79,15 +78,4 @@ final class LayerMaker {
     }
   }
 
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      Files.deleteIfExists(p);
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.dockerfile;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -104,7 +105,7 @@ public final class SparseLayoutWriter {
     } catch (IOException e) {
       UncheckedIOException failure = new UncheckedIOException("cannot write extended run image under " + extendedDir, e);
       try {
-        HostTrees.deleteRecursively(staging);
+        FileTrees.deleteRecursively(staging);
       } catch (IOException cleanup) {
         failure.addSuppressed(cleanup);
       }
@@ -182,7 +183,7 @@ public final class SparseLayoutWriter {
       entries.forEach(old::add);
     }
     for (Path entry : old) {
-      HostTrees.deleteRecursively(entry);
+      FileTrees.deleteRecursively(entry);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.dockerfile;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.dockerfile.Instruction;
 import dev.cnbfarm.lifecycle.dockerfile.VariableExpander;
 import java.io.IOException;
@@ -22,7 +23,7 @@ final class WorkdirStep implements StepCommand {
       Path changes = Files.createTempDirectory(tools.scratch().root(), "workdir");
       new TreeCopy(st.image.lowersTopFirst()).makeParents(changes, abs, true);
       Steps.addLayer(st, tools.layers().make(changes, "WORKDIR " + abs));
-      LayerMaker.deleteTree(changes);
+      FileTrees.deleteRecursively(changes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.layer;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,7 +114,7 @@ public final class LayerReader {
       boolean existingDir = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
       if (e.isDirectory()) {
         if (!existingDir) {
-          FileNodes.deleteRecursively(target);
+          FileTrees.deleteRecursively(target);
           Files.createDirectory(target);
         }
         FileNodes.setOwnerAndMode(target, (int) e.getLongUserId(), (int) e.getLongGroupId(), e.getMode());
@@ -121,7 +122,7 @@ public final class LayerReader {
         directoryTimes.add(e.getLastModifiedTime());
         return;
       }
-      FileNodes.deleteRecursively(target);
+      FileTrees.deleteRecursively(target);
       if (e.isSymbolicLink()) {
         Files.createSymbolicLink(target, Path.of(e.getLinkName()));
         FileNodes.setOwner(target, (int) e.getLongUserId(), (int) e.getLongGroupId());
@@ -147,7 +148,7 @@ public final class LayerReader {
     }
 
     private void whiteout(Path hidden) throws IOException {
-      FileNodes.deleteRecursively(hidden);
+      FileTrees.deleteRecursively(hidden);
       if (mode == WhiteoutMode.OVERLAY) {
         FileNodes.mknod(hidden, 'c', 0, 0);
       }
@@ -168,7 +169,7 @@ public final class LayerReader {
       }
       for (Path child : older) {
         if (!isAncestorOfWritten(child)) {
-          FileNodes.deleteRecursively(child);
+          FileTrees.deleteRecursively(child);
         }
       }
     }

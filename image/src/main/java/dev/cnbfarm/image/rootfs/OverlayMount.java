@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.rootfs;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ public final class OverlayMount implements AutoCloseable {
   @Override
   public void close() {
     try {
-      DirectoryTrees.deleteRecursively(stepDir);
+      FileTrees.deleteRecursively(stepDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete step scratch " + stepDir, e);
     }

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.rootfs;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -133,7 +134,7 @@ public final class RootfsCache {
         String name = entry.getFileName().toString();
         int dot = name.indexOf('.');
         if (dot <= 0) {
-          DirectoryTrees.deleteRecursively(entry);
+          FileTrees.deleteRecursively(entry);
           continue;
         }
         sweepIfUnlocked(entry, name.substring(0, dot));
@@ -146,21 +147,21 @@ public final class RootfsCache {
     try {
       key = new DiffId(hex);
     } catch (IllegalArgumentException notOurs) {
-      DirectoryTrees.deleteRecursively(entry);
+      FileTrees.deleteRecursively(entry);
       return;
     }
     try (FileChannel channel = openLockFile(key);
         FileLock fileLock = channel.tryLock()) {
       if (fileLock != null) {
         log.info("sweeping half-unpacked layer dir {}", entry);
-        DirectoryTrees.deleteRecursively(entry);
+        FileTrees.deleteRecursively(entry);
       }
     }
   }
 
   private static void deleteQuietly(Path dir, Throwable cause) {
     try {
-      DirectoryTrees.deleteRecursively(dir);
+      FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       cause.addSuppressed(e);
     }

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.rootfs;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -38,7 +39,7 @@ public final class ScratchSpace {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(abs)) {
         for (Path stale : entries) {
           log.info("sweeping stale step scratch {}", stale);
-          DirectoryTrees.deleteRecursively(stale);
+          FileTrees.deleteRecursively(stale);
         }
       }
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.sandbox;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -179,12 +179,9 @@ public final class Sandbox {
   }
 
   private static void deleteControlDir(Path control) {
-    try (var entries = Files.walk(control)) {
-      for (Path entry : entries.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(entry);
-      }
-    } catch (IOException e) {
-      log.debug("cannot delete sandbox control dir {}", control, e);
+    if (!FileTrees.deleteQuietly(control)) {
+      log.debug("cannot delete sandbox control dir {}", control);
     }
   }
+
 }

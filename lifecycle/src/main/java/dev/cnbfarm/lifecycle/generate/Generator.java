@@ -1,5 +1,6 @@
 package dev.cnbfarm.lifecycle.generate;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.buildpack.ModuleDescriptor;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,7 +72,7 @@ public final class Generator {
     Path work = ctx.scratchDir().resolve("generate").resolve(ModuleStore.escape(ext.id()));
     Path planFile = work.resolve("plan.toml");
     try {
-      deleteTree(out);
+      FileTrees.deleteRecursively(out);
       Files.createDirectories(out);
       Files.createDirectories(work);
       Plan.writeBuildpackPlan(planFile, requires);
@@ -133,17 +133,6 @@ public final class Generator {
   private static String tail(String output) {
     List<String> lines = output.lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   /** Everything generate needs from the platform. Immutable. */

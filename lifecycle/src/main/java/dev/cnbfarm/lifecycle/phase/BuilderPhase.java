@@ -1,5 +1,6 @@
 package dev.cnbfarm.lifecycle.phase;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.build.BuildContext;
 import dev.cnbfarm.lifecycle.build.BuildResult;
 import dev.cnbfarm.lifecycle.build.Builder;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 
 /**
  * The builder phase (platform.md "builder"): reads group.toml, plan.toml and analyzed.toml, runs
@@ -59,7 +59,7 @@ public final class BuilderPhase {
           TargetEnv.of(analyzed.runImageTarget()), timeout);
       return new Builder(runner, store, ctx, reporter).build(group, plan);
     } finally {
-      deleteQuietly(planDir);
+      FileTrees.deleteQuietly(planDir);
     }
   }
 
@@ -71,11 +71,4 @@ public final class BuilderPhase {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // scratch in the temp dir; nothing to lose
-    }
-  }
 }

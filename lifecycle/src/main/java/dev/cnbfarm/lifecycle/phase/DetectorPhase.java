@@ -1,5 +1,6 @@
 package dev.cnbfarm.lifecycle.phase;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.buildpack.TargetMatcher;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
@@ -86,7 +87,7 @@ public final class DetectorPhase {
       return outcome;
     } finally {
       pool.shutdownNow();
-      deleteQuietly(scratch);
+      FileTrees.deleteQuietly(scratch);
     }
   }
 
@@ -121,7 +122,7 @@ public final class DetectorPhase {
     try (var children = Files.list(generated)) {
       for (Path child : children.toList()) {
         reporter.debug("Removing stale generated output " + child);
-        deleteQuietly(child);
+        FileTrees.deleteQuietly(child);
       }
     } catch (IOException e) {
       throw new LifecycleException(FailureCode.GENERATE_ERROR, "cannot clear " + generated + ": " + e.getMessage(), e);
@@ -136,11 +137,4 @@ public final class DetectorPhase {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // scratch in the temp dir; nothing to lose
-    }
-  }
 }
