@@ -1,6 +1,8 @@
 package dev.cnbfarm.cli;
 
 import dev.cnbfarm.cli.bench.DetectBenchmark;
+import dev.cnbfarm.cli.bench.ExtendBenchmark;
+import dev.cnbfarm.cli.bench.RssProbe;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -16,6 +18,8 @@ public final class Main {
                                      -app -buildpacks -extensions -order -group -plan -layers -platform
                                      -generated -analyzed -run -build-config -log-level; CNB_* env vars)
         bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
+        bench extend [flags]         benchmark the extender against buildah bud on a Debian base (-runs 5
+                                     -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench); needs root
         version                      print the version
         help                         this text
       """;
@@ -42,7 +46,14 @@ public final class Main {
         if (rest.length > 0 && rest[0].equals("detect")) {
           return new DetectBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
         }
-        out.println("ERROR: usage: cnbfarm bench detect [flags]");
+        if (rest.length > 0 && rest[0].equals("extend")) {
+          return new ExtendBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
+        if (rest.length > 0 && rest[0].equals("extend-rss")) {
+          // hidden: the child JVM of bench extend's peak-RSS measurement
+          return RssProbe.child(Arrays.copyOfRange(rest, 1, rest.length), out);
+        }
+        out.println("ERROR: usage: cnbfarm bench detect|extend [flags]");
         return 3;
       default:
         out.println("ERROR: unknown command '" + args[0] + "'");
