@@ -73,6 +73,8 @@ public final class ExtendBenchmark {
     buildah.clean();
     buildah.pull(ref.toString());
     out.printf("Dockerfile (%s):%n%s", fx.dockerfilePath(), read(fx.dockerfilePath()));
+    String loadBefore = loadAverage();
+    out.println("load average before the timed runs: " + loadBefore);
     out.println("warm-up (untimed): one extend per tool, verified; warms cnbfarm's rootfs cache and buildah's storage");
     cnbfarm(fx, store, workspace, work);
     buildahOnce(buildah, fx, context, ref);
@@ -82,7 +84,8 @@ public final class ExtendBenchmark {
       CnbSample c = cnbfarm(fx, store, workspace, work);
       cnb.add(c);
       out.printf("run %d: cnbfarm %6.2f s (before steps %.2f, RUN steps %s, sparse layout %.2f; layers re-written "
-          + "in %.2f)%n", i, c.wall, c.beforeSteps, ExtendReport.stepMedians(List.of(c)), c.layout, c.rewrite);
+          + "in %.2f: %s)%n", i, c.wall, c.beforeSteps, ExtendReport.stepMedians(List.of(c)), c.layout, c.rewrite,
+          c.layers);
       double b = buildahOnce(buildah, fx, context, ref);
       bud.add(b);
       out.printf("run %d: buildah %6.2f s%n", i, b);
@@ -92,6 +95,8 @@ public final class ExtendBenchmark {
     CachedExtend cached = cachedSecondExtend(fx, store, workspace);
     RssProbe.Result rss = RssProbe.runChild(cache, ref, rssMegabytes, cache.resolve("logs"));
     new ExtendReport(out).print(runs, cnb, cnbMedian, budMedian, cached, rss);
+    out.println("load average (1/5/15 min) before: " + loadBefore + " | after: " + loadAverage()
+        + " (anything else on the machine skews both sides)");
   }
 
   private CnbSample cnbfarm(ExtendFixture fx, ImageStore store, ExtendWorkspace workspace, Path work) {
@@ -106,8 +111,9 @@ public final class ExtendBenchmark {
     }
     double wall = (System.nanoTime() - start) / 1e9;
     ExtendCheck.verify(o, 3, 0, true, BLOB_MB * MIB);
-    double rewrite = ExtendCheck.rewriteLayers(o, work);
-    return new CnbSample(wall, clock.beforeSteps(), clock.runSteps(), clock.layoutWrite(), rewrite);
+    ExtendCheck.Rewrite rewrite = ExtendCheck.rewriteLayers(o, work);
+    return new CnbSample(wall, clock.beforeSteps(), clock.runSteps(), clock.layoutWrite(), rewrite.seconds(),
+        rewrite.detail());
   }
 
   private double buildahOnce(BuildahBud buildah, ExtendFixture fx, Path context, ImageRef ref) {
@@ -129,7 +135,8 @@ public final class ExtendBenchmark {
     return new CachedExtend(wall, second.runsExecuted(), second.cacheHits());
   }
 
-  record CnbSample(double wall, double beforeSteps, List<Double> steps, double layout, double rewrite) {}
+  record CnbSample(double wall, double beforeSteps, List<Double> steps, double layout, double rewrite,
+      String layers) {}
 
   record CachedExtend(double wall, int runsExecuted, int cacheHits) {}
 
@@ -143,6 +150,12 @@ public final class ExtendBenchmark {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
     return base.resolve("cnbfarm/bench").toString();
+  }
+
+  /** The first three fields of /proc/loadavg. */
+  private static String loadAverage() {
+    String[] f = read(Path.of("/proc/loadavg")).split("\\s+");
+    return f[0] + " " + f[1] + " " + f[2];
   }
 
   private static Path mkdirs(Path dir) {

@@ -46,20 +46,32 @@ final class ExtendCheck {
     }
   }
 
-  /** Seconds to write the run's new layers again from their dirs, with the extender's writer settings. */
-  static double rewriteLayers(ExtenderPhase.Outcome o, Path scratch) {
+  /**
+   * Writes the run's new layers again from their dirs, with the extender's writer settings, and
+   * returns one line per layer: payload MB, gzip MB, seconds.
+   */
+  static Rewrite rewriteLayers(ExtenderPhase.Outcome o, Path scratch) {
     LayerWriter writer = LayerWriter.of().ignoring(IgnoredPaths.PLATFORM).withCompressionLevel(1);
-    long start = System.nanoTime();
+    StringBuilder detail = new StringBuilder();
+    long total = 0;
     int i = 0;
     for (StateLayer layer : o.image().layers()) {
       if (layer.isNew()) {
         Path target = scratch.resolve("rewrite-" + i++ + ".tar.gz");
-        writer.writeTree(layer.dir(), target);
+        long start = System.nanoTime();
+        long gz = writer.writeTree(layer.dir(), target).size();
+        long nanos = System.nanoTime() - start;
+        total += nanos;
         DebianBase.delete(target);
+        detail.append(detail.length() == 0 ? "" : ", ").append(String.format("%.1f MB -> %.1f MB gz in %.2f s",
+            RssProbe.payloadBytes(layer.dir()) / 1e6, gz / 1e6, nanos / 1e9));
       }
     }
-    return (System.nanoTime() - start) / 1e9;
+    return new Rewrite(total / 1e9, detail.toString());
   }
+
+  /** Time to re-write the new layers, and a per-layer line. */
+  record Rewrite(double seconds, String detail) {}
 
   private static boolean isFile(LayerStack stack, String path) {
     return find(stack, path).filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).isPresent();

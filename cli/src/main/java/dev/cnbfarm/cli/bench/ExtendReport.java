@@ -32,10 +32,10 @@ final class ExtendReport {
     out.printf("fully cached second extend                %6.2f s, %d RUN executed, %d cache hits (target < 1 s, 0 RUN:"
         + " %s)%n", cached.wall(), cached.runsExecuted(), cached.cacheHits(),
         verdict(cached.wall() < 1 && cached.runsExecuted() == 0));
-    out.printf("peak RSS (VmHWM) of a child JVM extending with a %.0f MB file: %d MB (target < 300 MB: %s)%n",
-        rss.layerTarBytes() / 1e6, rss.vmHwmKb() / 1024, verdict(rss.vmHwmKb() / 1024 < 300));
-    out.printf("  layer: %.1f MB of files, %.1f MB gzip blob; child JVM flags: %s%n", rss.layerTarBytes() / 1e6,
-        rss.layerGzipBytes() / 1e6, rss.jvmFlags().isEmpty() ? "(none)" : String.join(" ", rss.jvmFlags()));
+    out.printf("peak RSS (VmHWM) of a child JVM extending with a %d MiB file: %d MiB (target < 300 MB: %s)%n",
+        rss.layerTarBytes() / ExtendBenchmark.MIB, rss.vmHwmKb() / 1024, verdict(rss.vmHwmKb() / 1024 < 300));
+    out.printf("  layer: %.1f MiB of files, %.1f MiB gzip blob; child JVM flags: %s%n",
+        rss.layerTarBytes() / (double) ExtendBenchmark.MIB, rss.layerGzipBytes() / (double) ExtendBenchmark.MIB, rss.jvmFlags().isEmpty() ? "(none)" : String.join(" ", rss.jvmFlags()));
   }
 
   private static String verdict(boolean met) {

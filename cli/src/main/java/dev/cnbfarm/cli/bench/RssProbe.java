@@ -69,7 +69,7 @@ public final class RssProbe {
         "0s", clock);
     ExtendCheck.verify(o, 1, 0, false, megabytes * ExtendBenchmark.MIB);
     var layer = o.image().layers().get(o.image().layers().size() - 1);
-    long tar = tarSize(layer.dir());
+    long tar = payloadBytes(layer.dir());
     out.println(LAYER + " " + tar + " " + layer.blob().orElseThrow().size());
     out.println(vmHwm());
     DebianBase.delete(work.resolve("rss-layers"));
@@ -77,7 +77,7 @@ public final class RssProbe {
   }
 
   /** Bytes of regular files under the layer dir (the tar's payload, headers aside). */
-  private static long tarSize(Path dir) {
+  static long payloadBytes(Path dir) {
     try (var walk = Files.walk(dir)) {
       return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     } catch (IOException e) {
