@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +18,8 @@ import java.util.zip.Deflater;
  * as dictionary, so the ratio hardly changes) and ended with a sync flush, and the pieces are
  * written in order — together one ordinary deflate stream. Chunk boundaries depend only on byte
  * offsets, so the output is the same for the same input whatever the thread timing. The header
- * has no name and mtime 0. A chunk whose sample does not compress is stored rather than deflated
+ * has no name and mtime 0. Chunk buffers are recycled, so a layer of any size makes almost no
+ * garbage. A chunk whose sample does not compress is stored rather than deflated
  * ({@link #incompressible}). At most {@code 2 × threads} chunks are in flight (a few MiB). Not
  * thread-safe; single use.
  */
@@ -33,11 +33,11 @@ final class ChunkedGzipOutputStream extends OutputStream {
   private final int level;
   private final ExecutorService pool;
   private final int maxInFlight;
-  private final Deque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  private final Deque<Future<Job>> inFlight = new ArrayDeque<>();
+  private final Deque<Job> free = new ArrayDeque<>();
   private final CRC32 crc = new CRC32();
-  private byte[] chunk = new byte[CHUNK];
-  private int filled;
-  private byte[] dictionary;
+  private Job current = new Job();
+  private Job previous;
   private long total;
   private boolean finished;
 
@@ -63,12 +63,12 @@ final class ChunkedGzipOutputStream extends OutputStream {
     crc.update(b, off, len);
     total += len;
     while (len > 0) {
-      int n = Math.min(len, CHUNK - filled);
-      System.arraycopy(b, off, chunk, filled, n);
-      filled += n;
+      int n = Math.min(len, CHUNK - current.inputLength);
+      System.arraycopy(b, off, current.input, current.inputLength, n);
+      current.inputLength += n;
       off += n;
       len -= n;
-      if (filled == CHUNK) {
+      if (current.inputLength == CHUNK) {
         submit(false);
       }
     }
@@ -102,21 +102,32 @@ final class ChunkedGzipOutputStream extends OutputStream {
   }
 
   private void submit(boolean last) throws IOException {
-    byte[] data = filled == CHUNK ? chunk : Arrays.copyOf(chunk, filled);
-    byte[] dict = dictionary;
-    int lvl = level;
-    inFlight.add(pool.submit(() -> deflate(data, dict, lvl, last)));
-    dictionary = Arrays.copyOfRange(data, Math.max(0, data.length - DICTIONARY), data.length);
-    chunk = new byte[CHUNK];
-    filled = 0;
+    Job job = current;
+    job.last = last;
+    job.level = level;
+    // the previous chunk's tail primes this one; copied, since that chunk's buffer gets recycled
+    job.dictionaryLength = 0;
+    if (previous != null) {
+      job.dictionaryLength = Math.min(DICTIONARY, previous.inputLength);
+      System.arraycopy(previous.input, previous.inputLength - job.dictionaryLength, job.dictionary, 0,
+          job.dictionaryLength);
+    }
+    inFlight.add(pool.submit(job::deflate));
+    previous = job;
     while (inFlight.size() >= maxInFlight) {
       drainOldest();
     }
+    current = free.isEmpty() ? new Job() : free.removeFirst();
+    current.inputLength = 0;
   }
 
   private void drainOldest() throws IOException {
     try {
-      out.write(inFlight.removeFirst().get());
+      Job done = inFlight.removeFirst().get();
+      out.write(done.output, 0, done.outputLength);
+      if (done != previous) {
+        free.add(done);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while compressing a layer");
@@ -125,34 +136,56 @@ final class ChunkedGzipOutputStream extends OutputStream {
     }
   }
 
-  /** One chunk as raw deflate: sync-flushed, or finished when it is the last. */
-  private static byte[] deflate(byte[] data, byte[] dict, int level, boolean last) {
-    Deflater deflater = new Deflater(level != 0 && incompressible(data, level) ? 0 : level, true);
-    try {
-      if (dict != null && dict.length > 0) {
-        deflater.setDictionary(dict);
+  private void writeIntLe(int v) throws IOException {
+    out.write(new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)});
+  }
+
+  /** One chunk's buffers, reused from chunk to chunk. Confined to one thread at a time. */
+  private static final class Job {
+    final byte[] input = new byte[CHUNK];
+    final byte[] dictionary = new byte[DICTIONARY];
+    // above zlib's deflateBound for a chunk, so one deflate call never runs out of room
+    byte[] output = new byte[CHUNK + (CHUNK >> 10) + 1024];
+    int inputLength;
+    int dictionaryLength;
+    int outputLength;
+    int level;
+    boolean last;
+
+    /** The chunk as raw deflate: sync-flushed, or finished when it is the last. */
+    Job deflate() {
+      int effective = level != 0 && incompressible(input, inputLength, level, output) ? 0 : level;
+      Deflater deflater = new Deflater(effective, true);
+      try {
+        if (dictionaryLength > 0) {
+          deflater.setDictionary(dictionary, 0, dictionaryLength);
+        }
+        deflater.setInput(input, 0, inputLength);
+        outputLength = 0;
+        while (!deflater.needsInput()) {
+          outputLength += deflater.deflate(output, outputLength, output.length - outputLength, Deflater.NO_FLUSH);
+          grow();
+        }
+        if (last) {
+          deflater.finish();
+        }
+        boolean full;
+        do {
+          int room = output.length - outputLength;
+          outputLength += deflater.deflate(output, outputLength, room, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
+          full = outputLength == output.length;
+          grow();
+        } while (last ? !deflater.finished() : full);
+        return this;
+      } finally {
+        deflater.end();
       }
-      deflater.setInput(data);
-      // zlib's deflateBound: stored blocks cost 5 bytes per 16 KiB at worst
-      byte[] buf = new byte[data.length + (data.length >> 12) + 64];
-      int len = 0;
-      while (!deflater.needsInput()) {
-        len += deflater.deflate(buf, len, buf.length - len, Deflater.NO_FLUSH);
-        buf = roomFor(buf, len);
+    }
+
+    private void grow() {
+      if (outputLength == output.length) {
+        output = java.util.Arrays.copyOf(output, output.length * 2);
       }
-      if (last) {
-        deflater.finish();
-      }
-      boolean full;
-      do {
-        int room = buf.length - len;
-        len += deflater.deflate(buf, len, room, last ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH);
-        full = len == buf.length;
-        buf = roomFor(buf, len);
-      } while (last ? !deflater.finished() : full);
-      return Arrays.copyOf(buf, len);
-    } finally {
-      deflater.end();
     }
   }
 
@@ -160,31 +193,25 @@ final class ChunkedGzipOutputStream extends OutputStream {
    * Whether a sample from the middle of the chunk shrinks by less than 2 % (random or already
    * compressed bytes: jars, archives, media); such a chunk is stored, which costs a copy instead of
    * a deflate pass that gains nothing. Depends on the bytes alone, so the output stays reproducible.
+   *
+   * @param scratch at least {@code SAMPLE + SAMPLE / 8} bytes
    */
-  static boolean incompressible(byte[] data, int level) {
-    if (data.length < 2 * SAMPLE) {
+  static boolean incompressible(byte[] data, int length, int level, byte[] scratch) {
+    if (length < 2 * SAMPLE) {
       return false;
     }
     Deflater probe = new Deflater(level, true);
     try {
-      probe.setInput(data, (data.length - SAMPLE) / 2, SAMPLE);
+      probe.setInput(data, (length - SAMPLE) / 2, SAMPLE);
       probe.finish();
-      byte[] out = new byte[SAMPLE + SAMPLE / 8];
+      int limit = SAMPLE + SAMPLE / 8;
       int n = 0;
-      while (!probe.finished() && n < out.length) {
-        n += probe.deflate(out, n, out.length - n);
+      while (!probe.finished() && n < limit) {
+        n += probe.deflate(scratch, n, limit - n);
       }
       return n > SAMPLE - SAMPLE / 50;
     } finally {
       probe.end();
     }
-  }
-
-  private static byte[] roomFor(byte[] buf, int len) {
-    return len < buf.length ? buf : Arrays.copyOf(buf, buf.length * 2);
-  }
-
-  private void writeIntLe(int v) throws IOException {
-    out.write(new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)});
   }
 }

@@ -68,8 +68,8 @@ class ChunkedGzipOutputStreamTest {
     new Random(7).nextBytes(random);
     byte[] input = input(ChunkedGzipOutputStream.CHUNK * 2);
     byte[] text = java.util.Arrays.copyOfRange(input, input.length / 2, input.length);
-    assertThat(ChunkedGzipOutputStream.incompressible(random, 1)).isTrue();
-    assertThat(ChunkedGzipOutputStream.incompressible(text, 1)).isFalse();
+    assertThat(ChunkedGzipOutputStream.incompressible(random, random.length, 1, new byte[64 * 1024])).isTrue();
+    assertThat(ChunkedGzipOutputStream.incompressible(text, text.length, 1, new byte[64 * 1024])).isFalse();
     byte[] both = new byte[random.length * 2];
     System.arraycopy(random, 0, both, 0, random.length);
     System.arraycopy(text, 0, both, random.length, random.length);
