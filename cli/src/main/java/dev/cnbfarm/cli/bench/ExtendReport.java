@@ -23,7 +23,7 @@ final class ExtendReport {
     out.printf("ratio cnbfarm/buildah                     %6.2f   (target <= 0.70: %s)%n", ratio, verdict(ratio <= 0.7));
     out.printf("  cnbfarm breakdown (medians): before steps %.2f s | RUN steps %s s | sparse layout %.2f s%n",
         med(cnb, s -> s.beforeSteps()), stepMedians(cnb), med(cnb, s -> s.layout()));
-    out.printf("  of which writing the 3 layer blobs (re-measured: tar + sha256 + gzip -1): %.2f s%n",
+    out.printf("  of which writing the 3 layer blobs (re-measured from their dirs with the same writer): %.2f s%n",
         med(cnb, s -> s.rewrite()));
     out.println("  cnbfarm includes: manifest read from the registry, base from the warm rootfs cache, 3 RUNs in the"
         + " sandbox over overlayfs, 3 gzip layer blobs + cache entries, the sparse <extended> OCI layout");
