@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -45,11 +47,15 @@ final class ChunkedGzipOutputStream extends OutputStream {
     this.out = out;
     this.level = level;
     this.maxInFlight = 2 * threads;
-    this.pool = Executors.newFixedThreadPool(threads, r -> {
+    ThreadPoolExecutor executor = (ThreadPoolExecutor) Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "layer-gzip");
       t.setDaemon(true);
       return t;
     });
+    // a stream abandoned before finish() must not pin its threads
+    executor.setKeepAliveTime(5, TimeUnit.SECONDS);
+    executor.allowCoreThreadTimeOut(true);
+    this.pool = executor;
     out.write(HEADER);
   }
 
