@@ -3,6 +3,8 @@ package dev.cnbfarm.cli;
 import dev.cnbfarm.cli.bench.DetectBenchmark;
 import dev.cnbfarm.cli.image.FromDirCommand;
 import dev.cnbfarm.cli.lifecycle.BuilderCommand;
+import dev.cnbfarm.cli.bench.ExtendBenchmark;
+import dev.cnbfarm.cli.bench.RssProbe;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
 import dev.cnbfarm.cli.lifecycle.ExtenderCommand;
 import java.io.PrintStream;
@@ -29,6 +31,8 @@ public final class Main {
                                      a one-layer image from a directory (-user -env K=V,... -label k=v,... -workdir),
                                      pushed to a registry or written to oci:<dir>[:tag]
         bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
+        bench extend [flags]         benchmark the extender against buildah bud on a Debian base (-runs 5
+                                     -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench); needs root
         version                      print the version
         help                         this text
       """;
@@ -61,7 +65,14 @@ public final class Main {
         if (rest.length > 0 && rest[0].equals("detect")) {
           return new DetectBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
         }
-        out.println("ERROR: usage: cnbfarm bench detect [flags]");
+        if (rest.length > 0 && rest[0].equals("extend")) {
+          return new ExtendBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
+        if (rest.length > 0 && rest[0].equals("extend-rss")) {
+          // hidden: the child JVM of bench extend's peak-RSS measurement
+          return RssProbe.child(Arrays.copyOfRange(rest, 1, rest.length), out);
+        }
+        out.println("ERROR: usage: cnbfarm bench detect|extend [flags]");
         return 3;
       default:
         out.println("ERROR: unknown command '" + args[0] + "'");

@@ -18,7 +18,7 @@ import java.util.Properties;
  * A {@link LayerCache} in a directory: content-addressed blobs ({@code blobs/<hex>.tar.gz}) plus an
  * index ({@code index/<key>.properties}: digest, diffID, size, created). Entries older than the TTL
  * (the extender's {@code -kaniko-cache-ttl}, decisions.md #16) are misses and are deleted. Writes
- * are atomic (temp file + rename), so concurrent workers on one directory never see half an entry.
+ * are atomic (a hard link to the finished blob, or temp file + rename), so concurrent workers on one directory never see half an entry.
  * Thread-safe.
  */
 public final class DirectoryLayerCache implements LayerCache {
@@ -60,13 +60,7 @@ public final class DirectoryLayerCache implements LayerCache {
   @Override
   public void store(String key, LayerBlob layer) {
     try {
-      Path blob = blob(layer.digest());
-      Files.createDirectories(blob.getParent());
-      if (!Files.exists(blob)) {
-        Path tmp = Files.createTempFile(blob.getParent(), ".blob", ".tmp");
-        Files.copy(layer.file(), tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      }
+      BlobLinks.linkOrCopy(layer.file(), blob(layer.digest()));
       Properties p = new Properties();
       p.setProperty("digest", layer.digest().toString());
       p.setProperty("diffId", layer.diffId().toString());

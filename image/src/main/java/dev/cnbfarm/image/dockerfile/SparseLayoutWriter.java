@@ -170,10 +170,7 @@ public final class SparseLayoutWriter {
     Files.write(layout.blobPath(layout.manifest().config().digest()), configJson);
     for (ExtensionLayer layer : newLayers) {
       LayerBlob blob = layer.layer().blob().orElseThrow();
-      Path target = layout.blobPath(blob.digest());
-      if (!Files.exists(target)) {
-        Files.copy(blob.file(), target);
-      }
+      BlobLinks.linkOrCopy(blob.file(), layout.blobPath(blob.digest()));
     }
   }
 

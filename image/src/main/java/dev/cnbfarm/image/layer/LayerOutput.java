@@ -15,12 +15,12 @@ import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * The one streaming pass of a layer write: tar → sha256 (diffID) → gzip → sha256 (digest) →
+ * The one streaming pass of a layer write: tar → sha256 (diffID) → gzip (deflate on every core,
+ * {@link ChunkedGzipOutputStream}) → sha256 (digest) →
  * byte count → temp file, renamed onto the target by {@link #finish()}. Entries get normalised
  * metadata (fixed mtime, empty user and group names). Not thread-safe; single use.
  */
@@ -41,7 +41,8 @@ final class LayerOutput implements AutoCloseable {
     Files.createDirectories(dir);
     this.temp = Files.createTempFile(dir, ".layer-", ".tmp");
     this.counter = new CountingStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16));
-    OutputStream gzip = new LeveledGzip(new DigestOutputStream(counter, blobSha), level);
+    OutputStream gzip = new ChunkedGzipOutputStream(new DigestOutputStream(counter, blobSha), level,
+        Runtime.getRuntime().availableProcessors());
     this.tar = new TarArchiveOutputStream(new DigestOutputStream(gzip, diffIdSha), 1 << 16,
         StandardCharsets.UTF_8.name());
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -112,14 +113,6 @@ final class LayerOutput implements AutoCloseable {
       } catch (IOException e) {
         // best effort: a stray temp file is harmless
       }
-    }
-  }
-
-  /** gzip at a chosen level; the header carries no name and mtime 0, so output is reproducible. */
-  private static final class LeveledGzip extends GZIPOutputStream {
-    LeveledGzip(OutputStream out, int level) throws IOException {
-      super(out, 1 << 16);
-      def.setLevel(level);
     }
   }
 
