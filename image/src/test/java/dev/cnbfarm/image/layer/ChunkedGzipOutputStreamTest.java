@@ -79,4 +79,19 @@ class ChunkedGzipOutputStreamTest {
       assertThat(in.readAllBytes()).isEqualTo(both);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void theSystemGzipDecodesAMixedMultiChunkStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    byte[] random = new byte[3 * ChunkedGzipOutputStream.CHUNK + 12345];
+    new java.util.Random(7).nextBytes(random);
+    byte[] text = "cnbfarm layer text line\n".repeat(200_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] both = new byte[random.length + text.length];
+    System.arraycopy(text, 0, both, 0, text.length);
+    System.arraycopy(random, 0, both, text.length, random.length);
+    java.nio.file.Path gz = java.nio.file.Files.write(dir.resolve("x.gz"), gzip(both, 6, 3));
+    java.nio.file.Path outFile = dir.resolve("x");
+    Process p = new ProcessBuilder("gzip", "-dc", gz.toString()).redirectOutput(outFile.toFile()).start();
+    assertThat(p.waitFor()).isZero();
+    assertThat(java.nio.file.Files.readAllBytes(outFile)).isEqualTo(both);
+  }
 }
