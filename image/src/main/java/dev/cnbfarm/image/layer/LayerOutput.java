@@ -2,7 +2,6 @@ package dev.cnbfarm.image.layer;
 
 import dev.cnbfarm.image.ref.Digest;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +29,7 @@ final class LayerOutput implements AutoCloseable {
   private final FileTime mtime;
   private final MessageDigest diffIdSha = Digest.sha256();
   private final MessageDigest blobSha = Digest.sha256();
-  private final CountingStream counter;
+  private final CountingOutputStream counter;
   private final TarArchiveOutputStream tar;
   private boolean finished;
 
@@ -40,7 +39,7 @@ final class LayerOutput implements AutoCloseable {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     this.temp = Files.createTempFile(dir, ".layer-", ".tmp");
-    this.counter = new CountingStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16));
+    this.counter = CountingOutputStream.of(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16));
     OutputStream gzip = new ChunkedGzipOutputStream(new DigestOutputStream(counter, blobSha), level,
         Runtime.getRuntime().availableProcessors());
     this.tar = new TarArchiveOutputStream(new DigestOutputStream(gzip, diffIdSha), 1 << 16,
@@ -97,7 +96,7 @@ final class LayerOutput implements AutoCloseable {
     tar.close();
     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     finished = true;
-    return new LayerBlob(target, Digest.ofHash(blobSha.digest()), Digest.ofHash(diffIdSha.digest()), counter.count);
+    return new LayerBlob(target, Digest.ofHash(blobSha.digest()), Digest.ofHash(diffIdSha.digest()), counter.count());
   }
 
   @Override
@@ -113,26 +112,6 @@ final class LayerOutput implements AutoCloseable {
       } catch (IOException e) {
         // best effort: a stray temp file is harmless
       }
-    }
-  }
-
-  private static final class CountingStream extends FilterOutputStream {
-    long count;
-
-    CountingStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
     }
   }
 }

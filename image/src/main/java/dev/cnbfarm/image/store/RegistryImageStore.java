@@ -12,12 +12,12 @@ import com.google.cloud.tools.jib.image.json.V22ManifestTemplate;
 import com.google.cloud.tools.jib.json.JsonTemplateMapper;
 import com.google.cloud.tools.jib.registry.ManifestAndDigest;
 import com.google.cloud.tools.jib.registry.RegistryClient;
+import dev.cnbfarm.image.layer.CountingOutputStream;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.RegistryRef;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -89,9 +89,9 @@ public final class RegistryImageStore implements ImageStore {
     RegistryRef r = registry(repository);
     RegistryClient client = clients.pull(r);
     MessageDigest sha = Digest.sha256();
-    Counting counting = new Counting(new DigestOutputStream(out, sha));
+    CountingOutputStream counting = CountingOutputStream.keepingOpen(new DigestOutputStream(out, sha));
     calls.run("pull blob " + digest + " from " + r.repository(),
-        () -> client.pullBlob(jib(digest), x -> {}, x -> {}).writeTo(counting), () -> counting.count == 0);
+        () -> client.pullBlob(jib(digest), x -> {}, x -> {}).writeTo(counting), () -> counting.count() == 0);
     if (!Digest.ofHash(sha.digest()).equals(digest)) {
       throw new InvalidImageException("blob " + digest + " from " + r + " does not match its digest");
     }
@@ -199,30 +199,5 @@ public final class RegistryImageStore implements ImageStore {
       return r;
     }
     throw new IllegalArgumentException("not a registry reference: " + ref);
-  }
-
-  private static final class Counting extends FilterOutputStream {
-    long count;
-
-    Counting(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void close() {
-      // the caller owns the stream
-    }
   }
 }
