@@ -28,7 +28,8 @@ import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.report.Reporter;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -65,7 +67,7 @@ public final class ExtenderPhase {
 
   /** What the phase did: the extended image and, for the run kind, the sparse layout written. */
   public record Outcome(ExtendKind kind, ImageState image, Image base, int dockerfiles, int runsExecuted,
-      int cacheHits, java.util.Optional<SparseLayout> layout) {}
+      int cacheHits, Optional<SparseLayout> layout) {}
 
   public Outcome run() {
     in.requireApi("kind", "0.12");
@@ -83,24 +85,71 @@ public final class ExtenderPhase {
     Image base = read(ref);
     reporter.info("Extending " + kind.label() + " image " + ref + " (" + base.manifestDigest() + ") with "
         + steps.size() + " Dockerfile(s)");
-    final ImageState original = workspace.loader(store).load(base);
-    ImageState state = original;
+    ImageState original = workspace.loader(store).load(base);
+    Chain chain = new Chain(kind, ref, original, ref.withDigest(base.manifestDigest()).toString(), applier());
+    steps.forEach(chain::apply);
+    reporter.info("Applied " + steps.size() + " Dockerfile(s): " + chain.runs + " RUN step(s) executed, "
+        + chain.hits + " step(s) from cache");
+    if (kind == ExtendKind.BUILD) {
+      new BuildAfterExtend(in, workspace, reporter, stepTimeLimit).run(original, chain.state, group, analyzed);
+      return chain.outcome(base, steps.size(), Optional.empty());
+    }
+    if (steps.isEmpty()) {
+      reporter.info("No run.Dockerfile to apply; nothing written to <extended>");
+      return chain.outcome(base, 0, Optional.empty());
+    }
+    return chain.outcome(base, steps.size(), Optional.of(writeRunImage(chain, base, steps)));
+  }
+
+  private DockerfileApplier applier() {
     Duration ttl = GoDuration.parse(in.value("kaniko-cache-ttl", "CNB_KANIKO_CACHE_TTL", "336h"));
-    java.util.Optional<ImageRef> sharedCache = java.util.Optional.of(in.env("PIPELINE_LAYER_CACHE_REPO", ""))
-        .filter(v -> !v.isEmpty()).map(ImageRef::parse);
-    DockerfileApplier applier = workspace.applier(workspace.layerCache(store, sharedCache, ttl, clock), reporter,
-        stepTimeLimit);
-    String baseImageArg = ref.withDigest(base.manifestDigest()).toString();
+    Optional<ImageRef> shared = Optional.of(in.env("PIPELINE_LAYER_CACHE_REPO", "")).filter(v -> !v.isEmpty())
+        .map(ImageRef::parse);
+    return workspace.applier(workspace.layerCache(store, shared, ttl, clock), reporter, stepTimeLimit);
+  }
+
+  /** The run kind's end (extensions.md §6.5): rebasable label, no root user, the sparse layout. */
+  private SparseLayout writeRunImage(Chain chain, Image base, List<DockerfileStep> steps) {
+    Map<String, String> labels = new LinkedHashMap<>(chain.state.config().labels());
+    labels.put(RunImageRules.REBASABLE, Boolean.toString(chain.rebasable));
+    ImageState state = chain.state.withConfig(chain.state.config().withLabels(labels));
+    RunImageRules.requireNonRootFinalUser(userOf(state), steps.get(steps.size() - 1).extensionId());
+    Path extended = in.layersPath("extended", "CNB_EXTENDED_DIR", "extended");
+    SparseLayout layout = new SparseLayoutWriter().write(extended, base, state, chain.layerOwners);
+    reporter.info("Extended run image written to " + layout.dir() + " (rebasable: " + chain.rebasable + ")");
+    return layout;
+  }
+
+  private static ImageUser userOf(ImageState image) {
+    return ImageUser.resolve(image.config().user().orElse(""), image.stack()::readText);
+  }
+
+  /** The Dockerfiles applied one after the other, each result the next one's base. Not thread-safe. */
+  private final class Chain {
+    final ExtendKind kind;
+    final ImageRef ref;
+    final DockerfileApplier applier;
+    final List<String> layerOwners = new ArrayList<>();
+    ImageState state;
+    String baseImageArg;
     boolean rebasable = true;
-    int runs = 0;
-    int hits = 0;
-    List<String> layerOwners = new ArrayList<>();
-    for (DockerfileStep step : steps) {
+    int runs;
+    int hits;
+
+    Chain(ExtendKind kind, ImageRef ref, ImageState original, String baseImageArg, DockerfileApplier applier) {
+      this.kind = kind;
+      this.ref = ref;
+      this.state = original;
+      this.baseImageArg = baseImageArg;
+      this.applier = applier;
+    }
+
+    void apply(DockerfileStep step) {
       ImageState start = kind == ExtendKind.RUN && !switches(step)
           ? state.withConfig(state.config().withLabels(RunImageRules.labelsBeforeDockerfile(state.config().labels())))
           : state;
-      ImageUser user = ImageUser.resolve(start.config().user().orElse(""), start.stack()::readText);
-      Map<String, String> args = BuildArgs.of(UUID.randomUUID().toString(), user, step.extensionArgs(), baseImageArg);
+      Map<String, String> args = BuildArgs.of(UUID.randomUUID().toString(), userOf(start), step.extensionArgs(),
+          baseImageArg);
       ApplyResult r = applier.apply(new ApplyRequest(start, step.dockerfile(), args, step.context(), step.extensionId()));
       state = r.image();
       r.newLayers().forEach(l -> layerOwners.add(step.extensionId()));
@@ -108,30 +157,15 @@ public final class ExtenderPhase {
       hits += r.cacheHits();
       rebasable &= RunImageRules.rebasable(state.config().labels());
       baseImageArg = intermediateRef(ref, state);
-      if (ImageUser.resolve(state.config().user().orElse(""), state.stack()::readText).isRoot()) {
+      if (userOf(state).isRoot()) {
         reporter.warn("the user is root after the " + kind.label() + ".Dockerfile of " + step.extensionId()
             + (kind == ExtendKind.RUN ? "; a later extension must reset it" : "; the build still runs as the CNB user"));
       }
     }
-    reporter.info("Applied " + steps.size() + " Dockerfile(s): " + runs + " RUN step(s) executed, " + hits
-        + " step(s) from cache");
-    if (kind == ExtendKind.BUILD) {
-      new BuildAfterExtend(in, workspace, reporter, stepTimeLimit).run(original, state, group, analyzed);
-      return new Outcome(kind, state, base, steps.size(), runs, hits, java.util.Optional.empty());
+
+    Outcome outcome(Image base, int dockerfiles, Optional<SparseLayout> layout) {
+      return new Outcome(kind, state, base, dockerfiles, runs, hits, layout);
     }
-    if (steps.isEmpty()) {
-      reporter.info("No run.Dockerfile to apply; nothing written to <extended>");
-      return new Outcome(kind, state, base, 0, 0, 0, java.util.Optional.empty());
-    }
-    Map<String, String> labels = new LinkedHashMap<>(state.config().labels());
-    labels.put(RunImageRules.REBASABLE, Boolean.toString(rebasable));
-    state = state.withConfig(state.config().withLabels(labels));
-    RunImageRules.requireNonRootFinalUser(ImageUser.resolve(state.config().user().orElse(""), state.stack()::readText),
-        steps.get(steps.size() - 1).extensionId());
-    Path extended = in.layersPath("extended", "CNB_EXTENDED_DIR", "extended");
-    SparseLayout layout = new SparseLayoutWriter().write(extended, base, state, layerOwners);
-    reporter.info("Extended run image written to " + layout.dir() + " (rebasable: " + rebasable + ")");
-    return new Outcome(kind, state, base, steps.size(), runs, hits, java.util.Optional.of(layout));
   }
 
   /** build: {@code [build-image] reference} (or {@code -build-image}); run: the run image's reference or name. */
@@ -166,10 +200,10 @@ public final class ExtenderPhase {
    */
   private static boolean switches(DockerfileStep step) {
     try {
-      var df = DockerfileParser.parse(java.nio.file.Files.readString(step.dockerfile()), step.dockerfile().toString());
+      var df = DockerfileParser.parse(Files.readString(step.dockerfile()), step.dockerfile().toString());
       String from = FromSpec.parse(df, df.stages().get(0).from()).image();
       return !from.equals("${base_image}") && !from.equals("$base_image");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, step.dockerfile() + ": cannot read: " + e.getMessage(), e);
     }
   }
@@ -177,9 +211,5 @@ public final class ExtenderPhase {
   /** What {@code base_image} names for a later Dockerfile: the intermediate image, by its config digest. */
   private static String intermediateRef(ImageRef ref, ImageState state) {
     return ref.withoutDigest() + "@" + Digest.of(state.config().toJson());
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

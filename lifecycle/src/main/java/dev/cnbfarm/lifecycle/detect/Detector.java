@@ -81,11 +81,7 @@ public final class Detector {
     List<OrderGroup> groups = order.buildpacks();
     Resolution r;
     if (order.hasExtensions()) {
-      List<OrderGroup> prefixed = new ArrayList<>();
-      for (OrderGroup g : groups) {
-        prefixed.add(g);
-      }
-      r = detectOrderWithExtensions(prefixed, order.extensions());
+      r = detectOrderWithExtensions(groups, order.extensions());
     } else {
       r = detectOrder(groups, List.of(), List.of(), false);
     }
