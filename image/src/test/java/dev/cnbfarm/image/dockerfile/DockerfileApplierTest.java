@@ -203,4 +203,42 @@ class DockerfileApplierTest {
     ApplyResult r = apply("ARG base_image\nFROM ${base_image}\nRUN id -u > /tmp/uid\n", Map.of());
     assertThat(r.image().stack().readText("/tmp/uid")).contains("1000\n");
   }
+
+  @Test
+  void addUnpacksALocalArchiveAndShellChangesTheShellOfLaterRuns() throws IOException {
+    Path tree = Files.createDirectories(work.resolve("archive-tree/pkg"));
+    Files.writeString(tree.resolve("hello.txt"), "from the archive\n");
+    dev.cnbfarm.image.layer.LayerWriter.of().writeTree(work.resolve("archive-tree"), context.resolve("pkg.tar.gz"));
+    ApplyResult r = apply("""
+        ARG base_image
+        FROM ${base_image}
+        USER root
+        ADD pkg.tar.gz /opt/
+        SHELL ["/bin/busybox", "sh", "-c"]
+        RUN echo "shell: $0" > /tmp/shell
+        RUN ["/bin/busybox", "cp", "/opt/pkg/hello.txt", "/tmp/exec-form"]
+        """, Map.of());
+    assertThat(r.image().stack().readText("/opt/pkg/hello.txt")).contains("from the archive\n");
+    assertThat(r.image().stack().readText("/tmp/shell")).contains("shell: sh\n");
+    assertThat(r.image().stack().readText("/tmp/exec-form")).contains("from the archive\n");
+  }
+
+  @Test
+  void addRefusesRemoteSources() {
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nADD https://example.org/x.tgz /x\n", Map.of()))
+        .hasMessageContaining("remote sources are not supported").hasMessageContaining("line 3");
+  }
+
+  @Test
+  void extensionArgsReachRunStepsAsEnv() throws IOException {
+    ApplyResult r = apply("""
+        ARG base_image
+        FROM ${base_image}
+        ARG PACKAGES
+        USER root
+        RUN echo "installing $PACKAGES" > /tmp/packages
+        """, Map.of("PACKAGES", "jq curl"));
+    assertThat(r.image().stack().readText("/tmp/packages")).contains("installing jq curl\n");
+    assertThat(r.image().config().env()).noneMatch(e -> e.startsWith("PACKAGES="));
+  }
 }
