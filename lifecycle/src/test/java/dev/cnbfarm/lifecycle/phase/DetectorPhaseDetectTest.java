@@ -341,9 +341,7 @@ class DetectorPhaseDetectTest {
       fx.buildpack(id).detect("date +%s%N > '" + stamps + "'\nsleep 0.5\ndate +%s%N >> '" + stamps + "'");
     }
 
-    long start = System.nanoTime();
     DetectOutcome outcome = fx.detect("0.13");
-    long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(exitCode(outcome)).isZero();
     List<Long> starts = new ArrayList<>();
@@ -355,7 +353,6 @@ class DetectorPhaseDetectTest {
     }
     assertThat(starts.stream().max(Long::compare).orElseThrow())
         .as("every detect started before any finished").isLessThan(ends.stream().min(Long::compare).orElseThrow());
-    assertThat(tookMillis).isLessThan(1600);
   }
 
   // ---- API versions and malformed input
