@@ -1,12 +1,14 @@
 package dev.cnbfarm.cli;
 
 import dev.cnbfarm.cli.bench.DetectBenchmark;
+import dev.cnbfarm.cli.builder.BuilderCreateCommand;
 import dev.cnbfarm.cli.image.FromDirCommand;
 import dev.cnbfarm.cli.lifecycle.BuilderCommand;
 import dev.cnbfarm.cli.bench.ExtendBenchmark;
 import dev.cnbfarm.cli.bench.RssProbe;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
 import dev.cnbfarm.cli.lifecycle.ExtenderCommand;
+import dev.cnbfarm.image.store.RoutingImageStore;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -27,6 +29,9 @@ public final class Main {
                                      kind then runs the build as -uid/-gid (flags as the reference: -kind -generated
                                      -extended -analyzed -group -plan -layers -app -platform -buildpacks -uid -gid
                                      -log-level -kaniko-cache-ttl; plus -build-image <ref>)
+        builder create --config <builder.toml> --image <ref>
+                                     a builder from a build image and local buildpack/extension dirs, in pack's
+                                     layout and labels, pushed to a registry or written to oci:<dir>[:tag]
         image from-dir [flags] <dir> <ref>
                                      a one-layer image from a directory (-user -env K=V,... -label k=v,... -workdir),
                                      pushed to a registry or written to oci:<dir>[:tag]
@@ -55,6 +60,13 @@ public final class Main {
         return 0;
       case "lifecycle":
         return lifecycle(rest, env, out);
+      case "builder":
+        if (rest.length > 0 && rest[0].equals("create")) {
+          return new BuilderCreateCommand(out, RoutingImageStore.withDefaults(), version())
+              .run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
+        out.println("ERROR: usage: cnbfarm builder create --config <builder.toml> --image <image-ref>");
+        return 3;
       case "image":
         if (rest.length > 0 && rest[0].equals("from-dir")) {
           return new FromDirCommand(out).run(Arrays.copyOfRange(rest, 1, rest.length));

@@ -28,6 +28,14 @@ public record ModuleDescriptor(
     homepage = homepage == null ? "" : homepage;
   }
 
+  /**
+   * Reads {@code buildpack.toml} or {@code extension.toml} (by {@code kind}) from {@code dir}; a bad
+   * descriptor fails with INVALID_INPUT, an unsupported api with INCOMPATIBLE_BUILDPACK_API.
+   */
+  public static ModuleDescriptor read(ModuleKind kind, Path dir) {
+    return DescriptorParser.parse(kind, dir);
+  }
+
   public boolean isComposite() {
     return !order.isEmpty();
   }

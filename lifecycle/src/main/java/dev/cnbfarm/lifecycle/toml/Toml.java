@@ -78,6 +78,11 @@ public final class Toml {
     }
   }
 
+  /** {@code tree} as TOML text, as {@link #write} would write it. */
+  public static String format(Map<String, ?> tree) {
+    return TomlWriter.write(tree);
+  }
+
   static Object toJava(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> out = new LinkedHashMap<>();
