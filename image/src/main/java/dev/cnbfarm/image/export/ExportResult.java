@@ -4,6 +4,7 @@ import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.BlobPush;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.lifecycle.export.ExportReport;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +26,11 @@ public record ExportResult(Image image, long manifestSize, List<ImageRef> target
   /** The manifest digest. */
   public Digest digest() {
     return image.manifestDigest();
+  }
+
+  /** The {@code report.toml} content: every target, the manifest digest and size. */
+  public ExportReport report() {
+    return new ExportReport(targets.stream().map(ImageRef::toString).toList(), digest().value(), manifestSize);
   }
 
   /** How many layer blobs, over all targets, ended with {@code outcome}. */
