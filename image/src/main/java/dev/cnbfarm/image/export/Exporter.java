@@ -116,7 +116,9 @@ public final class Exporter {
     }
     int firstNew = layers.size();
 
-    LayerWriter writer = LayerWriter.of();
+    // The default writer skips the platform paths (/layers, /workspace...) that an extend step must
+    // not capture; here those paths are exactly what is exported.
+    LayerWriter writer = LayerWriter.of().ignoring(path -> false);
     List<LifecycleMetadata.BuildpackLayers> bpLayers = new ArrayList<>();
     for (GroupEntry bp : req.group().buildpacks()) {
       Map<String, LifecycleMetadata.LayerMetadata> exported = new LinkedHashMap<>();
