@@ -193,10 +193,13 @@ class ExporterTest {
   }
 
   @Test
-  void aSecondExportOfTheSameInputsGivesTheSameDigestAndUploadsNothing() {
+  void aSecondExportOfTheSameInputsGivesTheSameDigestAndUploadsNothing() throws IOException {
     ImageRef target = ImageRef.parse(registry.host() + "/test/again:1");
     store.reset();
     ExportResult first = new Exporter(store, Reporter.NONE).export(request(false, List.of(target), List.of()));
+    // the same content at other paths, with other mtimes
+    layers = copyTree(layers, dir.resolve("layers-copy"));
+    app = copyTree(app, dir.resolve("app-copy"));
     ExportResult second = new Exporter(store, Reporter.NONE).export(request(false, List.of(target), List.of()));
     assertThat(second.digest()).isEqualTo(first.digest());
     assertThat(first.layers()).as(first.layers().toString()).hasSize(6);
@@ -278,6 +281,31 @@ class ExporterTest {
     byte[] raw = p.getInputStream().readAllBytes();
     assertThat(p.waitFor()).isZero();
     assertThat(Digest.of(raw)).isEqualTo(result.digest());
+  }
+
+  @Test
+  void anOciLayoutTargetGetsTheRunLayersCopiedAndTheSameManifest() {
+    ImageRef registryTarget = ImageRef.parse(registry.host() + "/test/forlayout:1");
+    ImageRef layoutTarget = ImageRef.parse("oci:" + dir.resolve("out") + ":app");
+    ExportResult result = new Exporter(store, Reporter.NONE)
+        .export(request(false, List.of(registryTarget, layoutTarget), List.of()));
+    assertThat(store.read(layoutTarget).manifestDigest()).isEqualTo(result.digest());
+    assertThat(result.layers()).filteredOn(l -> l.target().equals(layoutTarget) && l.id().startsWith("run:"))
+        .extracting(ExportResult.LayerOutcome::outcome).containsOnly(BlobPush.Outcome.UPLOADED);
+  }
+
+  private static Path copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.sorted().toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return to;
   }
 
   /** "path uid:gid" of every entry of a pushed layer. */
