@@ -7,6 +7,7 @@ import dev.cnbfarm.cli.lifecycle.BuilderCommand;
 import dev.cnbfarm.cli.bench.ExtendBenchmark;
 import dev.cnbfarm.cli.bench.RssProbe;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
+import dev.cnbfarm.cli.lifecycle.ExporterCommand;
 import dev.cnbfarm.cli.lifecycle.ExtenderCommand;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import java.io.PrintStream;
@@ -29,6 +30,12 @@ public final class Main {
                                      kind then runs the build as -uid/-gid (flags as the reference: -kind -generated
                                      -extended -analyzed -group -plan -layers -app -platform -buildpacks -uid -gid
                                      -log-level -kaniko-cache-ttl; plus -build-image <ref>)
+        lifecycle exporter [flags] <image> [<image>...]
+                                     write the app image, metadata-only: run image layers mounted, never pulled;
+                                     extension, launch, app, launcher and config layers pushed unless present;
+                                     extra images are extra tags (flags as the reference: -app -layers -group
+                                     -analyzed -run -extended -launcher -report -uid -gid -log-level
+                                     -project-metadata; CNB_* env vars); writes report.toml
         builder create --config <builder.toml> --image <ref>
                                      a builder from a build image and local buildpack/extension dirs, in pack's
                                      layout and labels, pushed to a registry or written to oci:<dir>[:tag]
@@ -105,7 +112,10 @@ public final class Main {
     if (phase.equals("extender")) {
       return new ExtenderCommand(env, out).run(rest);
     }
-    out.println("ERROR: unknown lifecycle phase '" + phase + "' (available: detector, builder, extender)");
+    if (phase.equals("exporter")) {
+      return new ExporterCommand(env, out).run(rest);
+    }
+    out.println("ERROR: unknown lifecycle phase '" + phase + "' (available: detector, builder, extender, exporter)");
     return 3;
   }
 

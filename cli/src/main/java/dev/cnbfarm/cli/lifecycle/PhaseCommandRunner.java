@@ -10,6 +10,7 @@ import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,6 +25,11 @@ final class PhaseCommandRunner {
     int run(PhaseInputs inputs, ConsoleReporter reporter);
   }
 
+  /** A phase that takes positional arguments (the exporter's image names). */
+  interface PositionalPhase {
+    int run(PhaseInputs inputs, List<String> positional, ConsoleReporter reporter);
+  }
+
   private PhaseCommandRunner() {}
 
   /**
@@ -31,15 +37,26 @@ final class PhaseCommandRunner {
    */
   static int run(String name, String[] args, Set<String> flags, Map<String, String> env, PrintStream out,
       FailureCode unexpected, Phase phase) {
+    return run(name, args, flags, env, out, unexpected, false, (in, positional, reporter) -> phase.run(in, reporter));
+  }
+
+  /** As {@link #run(String, String[], Set, Map, PrintStream, FailureCode, Phase)}, passing positional arguments on. */
+  static int runWithArgs(String name, String[] args, Set<String> flags, Map<String, String> env, PrintStream out,
+      FailureCode unexpected, PositionalPhase phase) {
+    return run(name, args, flags, env, out, unexpected, true, phase);
+  }
+
+  private static int run(String name, String[] args, Set<String> flags, Map<String, String> env, PrintStream out,
+      FailureCode unexpected, boolean positionalAllowed, PositionalPhase phase) {
     ConsoleReporter reporter = new ConsoleReporter(out, "info");
     try {
       GoFlags f = GoFlags.parse(args, flags, Set.of("no-color"));
-      if (!f.positional().isEmpty()) {
+      if (!positionalAllowed && !f.positional().isEmpty()) {
         throw new LifecycleException(FailureCode.INVALID_ARGS, name + " takes no arguments, got " + f.positional());
       }
       reporter = new ConsoleReporter(out, f.values().getOrDefault("log-level", env.getOrDefault("CNB_LOG_LEVEL", "info")));
       ApiVersion api = SupportedApis.platform(env.getOrDefault("CNB_PLATFORM_API", SupportedApis.DEFAULT_PLATFORM.toString()));
-      return phase.run(new PhaseInputs(f.values(), env, api), reporter);
+      return phase.run(new PhaseInputs(f.values(), env, api), f.positional(), reporter);
     } catch (LifecycleException e) {
       reporter.flushHeld();
       reporter.error(e.getMessage());

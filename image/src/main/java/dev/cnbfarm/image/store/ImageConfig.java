@@ -103,6 +103,11 @@ public final class ImageConfig {
     return edit(n -> strings(config(n).putArray("Env"), env));
   }
 
+  /** Sets the top-level {@code created} timestamp (RFC 3339), e.g. a fixed one for reproducible images. */
+  public ImageConfig withCreated(String created) {
+    return edit(n -> n.put("created", created));
+  }
+
   public ImageConfig withUser(String user) {
     return edit(n -> config(n).put("User", user));
   }

@@ -1,0 +1,72 @@
+package dev.cnbfarm.image.testing;
+
+import dev.cnbfarm.image.layer.LayerBlob;
+import dev.cnbfarm.image.layer.LayerWriter;
+import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.image.ref.LayoutRef;
+import dev.cnbfarm.image.sandbox.BusyboxImage;
+import dev.cnbfarm.image.store.Descriptor;
+import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageConfig;
+import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.Manifest;
+import dev.cnbfarm.image.store.MediaTypes;
+import dev.cnbfarm.image.store.OciLayoutImageStore;
+import dev.cnbfarm.image.store.Platform;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test fixture: a two-layer busybox run image — busybox, then {@code /etc/passwd} and group with
+ * {@code cnb} = 1000:1000 — user {@code cnb}, {@code Cmd ["sh"]}, labelled with {@code
+ * io.buildpacks.rebasable} as asked, written to an OCI layout and optionally copied to a registry.
+ */
+public final class BusyboxRunImage {
+  private BusyboxRunImage() {}
+
+  /** Writes the image to {@code oci:<dir>/layout:run}. */
+  public static LayoutRef write(Path dir, String rebasable) throws IOException {
+    Path busybox = Files.createDirectories(dir.resolve("busybox"));
+    BusyboxImage.writeBaseLayer(busybox);
+    Path users = Files.createDirectories(dir.resolve("users/etc"));
+    Files.writeString(users.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\ncnb:x:1000:1000::/home/cnb:/bin/sh\n");
+    Files.writeString(users.resolve("group"), "root:x:0:\ncnb:x:1000:\n");
+    LayerBlob l1 = LayerWriter.of().writeTree(busybox, dir.resolve("l1.tar.gz"));
+    LayerBlob l2 = LayerWriter.of().writeTree(dir.resolve("users"), dir.resolve("l2.tar.gz"));
+    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
+        .withLayer(l1.diffId(), new ImageConfig.History("", "busybox", "", false))
+        .withLayer(l2.diffId(), new ImageConfig.History("", "users", "", false))
+        .withEnv(List.of("PATH=/bin", "HOME=/home/cnb")).withUser("cnb").withCmd(List.of("sh"))
+        .withLabels(Map.of("io.buildpacks.rebasable", rebasable, "org.example.base", "busybox"));
+    LayoutRef ref = LayoutRef.of(dir.resolve("layout"), "run");
+    OciLayoutImageStore store = new OciLayoutImageStore();
+    store.pushBlob(ref, l1);
+    store.pushBlob(ref, l2);
+    byte[] json = config.toJson();
+    store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
+        List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, l1.digest(), l1.size()),
+            Descriptor.of(MediaTypes.OCI_LAYER_GZIP, l2.digest(), l2.size()))), json);
+    return ref;
+  }
+
+  /** Copies image {@code from} to {@code to} blob by blob (through {@code tmp}) and returns it as read back. */
+  public static Image copy(ImageStore store, ImageRef from, ImageRef to, Path tmp) throws IOException {
+    Image image = store.read(from);
+    for (int i = 0; i < image.manifest().layers().size(); i++) {
+      Descriptor d = image.manifest().layers().get(i);
+      Path file = Files.createTempFile(tmp, "blob", ".tar.gz");
+      try (OutputStream out = Files.newOutputStream(file)) {
+        store.pullBlob(from, d.digest(), out);
+      }
+      store.pushBlob(to, new LayerBlob(file, d.digest(), image.config().diffIds().get(i), d.size()));
+      Files.delete(file);
+    }
+    store.pushManifest(to, image.manifest(), image.config().toJson());
+    return store.read(to);
+  }
+}

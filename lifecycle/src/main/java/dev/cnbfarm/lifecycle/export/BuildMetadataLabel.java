@@ -1,0 +1,131 @@
+package dev.cnbfarm.lifecycle.export;
+
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.toml.Toml;
+import dev.cnbfarm.lifecycle.toml.TomlTable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code io.buildpacks.build.metadata} label (platform.md "Labels", extensions.md §8.3): the
+ * buildpacks and extensions of the group, the process types and the launcher, all read from
+ * {@code <layers>/config/metadata.toml}. Immutable.
+ */
+public record BuildMetadataLabel(List<Module> buildpacks, List<Module> extensions, List<Process> processes,
+    Launcher launcher, List<BuildpackLabel> labels) {
+  public static final String LABEL = "io.buildpacks.build.metadata";
+
+  public BuildMetadataLabel {
+    buildpacks = List.copyOf(buildpacks);
+    extensions = List.copyOf(extensions);
+    processes = List.copyOf(processes);
+    Objects.requireNonNull(launcher, "launcher");
+    labels = List.copyOf(labels);
+  }
+
+  /** A buildpack or extension; {@code api} is written for extensions only, {@code homepage} when set. */
+  public record Module(String id, String version, String homepage, String api) {
+    public Module {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(homepage, "homepage");
+      Objects.requireNonNull(api, "api");
+    }
+  }
+
+  /** A process type; {@code command} is the whole command array. */
+  public record Process(String type, List<String> command, List<String> args, boolean direct, String buildpackId) {
+    public Process {
+      Objects.requireNonNull(type, "type");
+      command = List.copyOf(command);
+      args = List.copyOf(args);
+      Objects.requireNonNull(buildpackId, "buildpackId");
+    }
+  }
+
+  /** The launcher: its version and where it came from (a git repository and commit). */
+  public record Launcher(String version, String repository, String commit) {
+    public Launcher {
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(repository, "repository");
+      Objects.requireNonNull(commit, "commit");
+    }
+  }
+
+  /** A label a buildpack asked for in launch.toml ({@code [[labels]]} in metadata.toml). */
+  public record BuildpackLabel(String key, String value) {
+    public BuildpackLabel {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** Reads {@code metadata.toml}; a missing or malformed file is an export error (exit 62). */
+  public static BuildMetadataLabel read(Path metadataToml, Launcher launcher) {
+    TomlTable toml = Toml.read(metadataToml, FailureCode.EXPORT_ERROR);
+    List<Module> buildpacks = new ArrayList<>();
+    for (TomlTable t : toml.tables("buildpacks")) {
+      buildpacks.add(new Module(t.requireString("id"), t.requireString("version"), t.string("homepage", ""), ""));
+    }
+    List<Module> extensions = new ArrayList<>();
+    for (TomlTable t : toml.tables("extensions")) {
+      extensions.add(new Module(t.requireString("id"), t.requireString("version"), t.string("homepage", ""),
+          t.string("api", "")));
+    }
+    List<Process> processes = new ArrayList<>();
+    for (TomlTable t : toml.tables("processes")) {
+      processes.add(new Process(t.requireString("type"), command(t), t.strings("args"),
+          t.bool("direct", false), t.string("buildpack-id", "")));
+    }
+    List<BuildpackLabel> labels = new ArrayList<>();
+    for (TomlTable t : toml.tables("labels")) {
+      labels.add(new BuildpackLabel(t.requireString("key"), t.string("value", "")));
+    }
+    return new BuildMetadataLabel(buildpacks, extensions, processes, launcher, labels);
+  }
+
+  /** The label value: compact JSON, keys sorted. */
+  public String toJson() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("buildpacks", buildpacks.stream().map(m -> module(m, false)).toList());
+    root.put("extensions", extensions.stream().map(m -> module(m, true)).toList());
+    root.put("processes", processes.stream().map(BuildMetadataLabel::process).toList());
+    Map<String, Object> l = new LinkedHashMap<>();
+    l.put("version", launcher.version());
+    l.put("source", Map.of("git", Map.of("repository", launcher.repository(), "commit", launcher.commit())));
+    root.put("launcher", l);
+    return LabelJson.write(root);
+  }
+
+  /** {@code command} is an array since Buildpack API 0.9; an older single string is one element. */
+  private static List<String> command(TomlTable t) {
+    return t.asMap().get("command") instanceof String s ? List.of(s) : t.strings("command");
+  }
+
+  private static Map<String, Object> module(Module m, boolean withApi) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", m.id());
+    out.put("version", m.version());
+    if (!m.homepage().isEmpty()) {
+      out.put("homepage", m.homepage());
+    }
+    if (withApi) {
+      out.put("api", m.api());
+    }
+    return out;
+  }
+
+  private static Map<String, Object> process(Process p) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", p.type());
+    out.put("command", p.command());
+    out.put("args", p.args());
+    out.put("direct", p.direct());
+    out.put("buildpackID", p.buildpackId());
+    return out;
+  }
+}
