@@ -1,12 +1,10 @@
 package dev.cnbfarm.lifecycle.builder;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cnbfarm.lifecycle.buildpack.ModuleKind;
 import dev.cnbfarm.lifecycle.buildpack.ModuleRef;
 import dev.cnbfarm.lifecycle.buildpack.OrderGroup;
+import dev.cnbfarm.lifecycle.export.LabelJson;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.platform.RunMetadata;
@@ -31,9 +29,6 @@ public final class BuilderLabels {
   public static final String ORDER_EXTENSIONS = "io.buildpacks.buildpack.order-extensions";
   public static final String STACK_ID = "io.buildpacks.stack.id";
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-
   private BuilderLabels() {}
 
   /** {@code io.buildpacks.builder.metadata}; run images as pack's {@code images} and {@code stack.runImage}. */
@@ -53,12 +48,12 @@ public final class BuilderLabels {
         "buildpack", Map.of("deprecated", l.buildpackDeprecated(), "supported", l.buildpackSupported()),
         "platform", Map.of("deprecated", l.platformDeprecated(), "supported", l.platformSupported()))));
     root.put("createdBy", Map.of("name", m.createdBy().name(), "version", m.createdBy().version()));
-    return write(root);
+    return LabelJson.write(root);
   }
 
   /** Parses {@code io.buildpacks.builder.metadata}; reads {@code images}, else {@code runImages}, else {@code stack.runImage}. */
   public static BuilderMetadata parseMetadata(String json) {
-    JsonNode root = read(json, METADATA);
+    JsonNode root = LabelJson.read(json, METADATA);
     List<RunMetadata.RunImage> runImages = new ArrayList<>();
     JsonNode images = root.has("images") ? root.get("images") : root.path("runImages");
     for (JsonNode i : array(images, METADATA, "images")) {
@@ -93,16 +88,16 @@ public final class BuilderLabels {
         entry.put("name", l.name());
       }
       if (!l.order().isEmpty()) {
-        entry.put("order", groups(l.order(), false));
+        entry.put("order", OrderGroup.toTables(l.order(), false));
       }
       root.computeIfAbsent(l.id(), k -> new TreeMap<>()).put(l.version(), entry);
     }
-    return write(root);
+    return LabelJson.write(root);
   }
 
   /** Parses a layers label ({@code label} names it in errors), sorted by id then version. */
   public static List<ModuleLayer> parseLayers(String json, String label) {
-    JsonNode root = read(json, label);
+    JsonNode root = LabelJson.read(json, label);
     List<ModuleLayer> out = new ArrayList<>();
     Iterator<Map.Entry<String, JsonNode>> ids = object(root, label, "").fields();
     while (ids.hasNext()) {
@@ -122,12 +117,12 @@ public final class BuilderLabels {
 
   /** {@code io.buildpacks.buildpack.order} (or {@code order-extensions} with {@code extension}: no {@code optional}). */
   public static String orderJson(List<OrderGroup> order, boolean extension) {
-    return write(groups(order, extension));
+    return LabelJson.write(OrderGroup.toTables(order, extension));
   }
 
   /** Parses an order label; elements become {@code kind} references. */
   public static List<OrderGroup> parseOrder(String json, String label, ModuleKind kind) {
-    return parseGroups(read(json, label), label, kind);
+    return parseGroups(LabelJson.read(json, label), label, kind);
   }
 
   private static List<OrderGroup> parseGroups(JsonNode node, String label, ModuleKind kind) {
@@ -141,26 +136,6 @@ public final class BuilderLabels {
         refs.add(new ModuleRef(kind, text(el, "id"), text(el, "version"), el.path("optional").asBoolean(false)));
       }
       out.add(new OrderGroup(refs));
-    }
-    return out;
-  }
-
-  private static List<Object> groups(List<OrderGroup> order, boolean extension) {
-    List<Object> out = new ArrayList<>();
-    for (OrderGroup g : order) {
-      List<Object> els = new ArrayList<>();
-      for (ModuleRef r : g.elements()) {
-        Map<String, Object> el = new TreeMap<>();
-        el.put("id", r.id());
-        if (!r.version().isEmpty()) {
-          el.put("version", r.version());
-        }
-        if (r.optional() && !extension) {
-          el.put("optional", true);
-        }
-        els.add(el);
-      }
-      out.add(Map.of("group", els));
     }
     return out;
   }
@@ -196,30 +171,9 @@ public final class BuilderLabels {
     return new RunMetadata.RunImage(text(node, "image"), strings(node.path("mirrors")));
   }
 
-  private static String write(Object tree) {
-    try {
-      return MAPPER.writeValueAsString(tree);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write label JSON", e);
-    }
-  }
-
-  private static JsonNode read(String json, String label) {
-    try {
-      JsonNode node = MAPPER.readTree(json);
-      if (node == null || node.isMissingNode()) {
-        throw new LifecycleException(FailureCode.INVALID_INPUT, "label " + label + " is empty");
-      }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw new LifecycleException(FailureCode.INVALID_INPUT,
-          "label " + label + " is not valid JSON: " + e.getOriginalMessage(), e);
-    }
-  }
-
   private static JsonNode array(JsonNode node, String label, String what) {
     if (node.isMissingNode() || node.isNull()) {
-      return MAPPER.createArrayNode();
+      return LabelJson.emptyArray();
     }
     if (!node.isArray()) {
       throw new LifecycleException(FailureCode.INVALID_INPUT, "label " + label + ": " + what + " is not an array");

@@ -15,4 +15,28 @@ public record OrderGroup(List<ModuleRef> elements) {
     out.addAll(rest);
     return out;
   }
+
+  /**
+   * Groups as order.toml and the builder's order labels spell them: {@code {group: [{id, version,
+   * optional}]}}, with {@code version} only when known and {@code optional} only for buildpacks.
+   */
+  public static List<Object> toTables(List<OrderGroup> groups, boolean extension) {
+    List<Object> out = new ArrayList<>();
+    for (OrderGroup g : groups) {
+      List<Object> els = new ArrayList<>();
+      for (ModuleRef r : g.elements()) {
+        java.util.Map<String, Object> el = new java.util.LinkedHashMap<>();
+        el.put("id", r.id());
+        if (!r.version().isEmpty()) {
+          el.put("version", r.version());
+        }
+        if (r.optional() && !extension) {
+          el.put("optional", true);
+        }
+        els.add(el);
+      }
+      out.add(java.util.Map.of("group", els));
+    }
+    return out;
+  }
 }

@@ -1,7 +1,6 @@
 package dev.cnbfarm.lifecycle.platform;
 
 import dev.cnbfarm.lifecycle.buildpack.ModuleKind;
-import dev.cnbfarm.lifecycle.buildpack.ModuleRef;
 import dev.cnbfarm.lifecycle.buildpack.OrderFile;
 import dev.cnbfarm.lifecycle.buildpack.OrderGroup;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -44,28 +43,11 @@ public record Order(List<OrderGroup> buildpacks, List<OrderGroup> extensions) {
   /** As written by pack and the reference lifecycle; extensions carry no {@code optional}. */
   public Map<String, Object> toToml() {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("order", groups(buildpacks, false));
+    out.put("order", OrderGroup.toTables(buildpacks, false));
     if (!extensions.isEmpty()) {
-      out.put("order-extensions", groups(extensions, true));
+      out.put("order-extensions", OrderGroup.toTables(extensions, true));
     }
     return out;
   }
 
-  private static List<Object> groups(List<OrderGroup> groups, boolean extension) {
-    List<Object> out = new ArrayList<>();
-    for (OrderGroup g : groups) {
-      List<Object> els = new ArrayList<>();
-      for (ModuleRef r : g.elements()) {
-        Map<String, Object> el = new LinkedHashMap<>();
-        el.put("id", r.id());
-        el.put("version", r.version());
-        if (r.optional() && !extension) {
-          el.put("optional", true);
-        }
-        els.add(el);
-      }
-      out.add(Map.of("group", els));
-    }
-    return out;
-  }
 }
