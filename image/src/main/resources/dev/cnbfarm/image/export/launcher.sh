@@ -3,9 +3,9 @@
 # ships none. It needs only a POSIX /bin/sh in the run image (no awk, sed, cat or TOML parser).
 #
 # What it does (platform.md "Launch", buildpack.md "Environment"):
-#   1. picks the process: CNB_PROCESS_TYPE (also set by starting /cnb/process/<type>, a symlink to
-#      this script), else the default process type, else the first argument when it names a type;
-#      with no process, the arguments are the command;
+#   1. picks the process: the link's name when started as /cnb/process/<type> (a symlink to this
+#      script), else CNB_PROCESS_TYPE, else the default process type, else the first argument when
+#      it names a type; with no process, the arguments are the command;
 #   2. for each buildpack in group order and each of its launch layers (sorted): bin -> PATH,
 #      lib -> LD_LIBRARY_PATH, then env/, env.launch/ and env.launch/<process>/ files
 #      (NAME, NAME.override, NAME.default, NAME.append, NAME.prepend, NAME.delim);
@@ -180,9 +180,11 @@ source_dir() {
 }
 
 # --- 1. pick the process -----------------------------------------------------------------------
-process=${CNB_PROCESS_TYPE:-}
+# Started as /cnb/process/<type>, the link's name wins over an inherited CNB_PROCESS_TYPE (this
+# launcher exports it, so a process starting another one through its link would see its own).
 case $0 in
-  */cnb/process/*) [ -n "$process" ] || process=${0##*/} ;;
+  */cnb/process/*) process=${0##*/} ;;
+  *) process=${CNB_PROCESS_TYPE:-} ;;
 esac
 if [ -z "$process" ] && [ -f "$config_dir/default-process" ]; then
   read_value "$config_dir/default-process"

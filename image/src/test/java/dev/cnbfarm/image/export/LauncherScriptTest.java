@@ -102,6 +102,17 @@ class LauncherScriptTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"/bin/sh", "busybox"})
+  void startedAsCnbProcessTypeTheLinkNameWinsOverAnInheritedProcessType(String shell) throws Exception {
+    Path link = Files.createDirectories(dir.resolve("cnb/process")).resolve("worker");
+    Files.createSymbolicLink(link, script);
+    script = link;
+    Result r = launch(shell, Map.of("CNB_PROCESS_TYPE", "web"), "z");
+    assertThat(r.code).as(r.stderr).isZero();
+    assertThat(r.stdout).isEqualTo("worker ONLY=worker-only pwd=" + workDir + " args=z\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/bin/sh", "busybox"})
   void withoutADefaultTheFirstArgumentMayNameTheProcess(String shell) throws Exception {
     Files.delete(layers.resolve("config/default-process"));
     Result r = launch(shell, Map.of(), "worker", "y");
