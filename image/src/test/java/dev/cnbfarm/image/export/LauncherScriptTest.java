@@ -64,6 +64,9 @@ class LauncherScriptTest {
     // bp_a: a layer that is not a launch layer contributes nothing
     write("bp_a/cache.toml", "[types]\ncache = true\nlaunch = false\n");
     write("bp_a/cache/env.launch/GREETING", "from a cache layer");
+    write("bp_a/cache/env.launch/CACHED", "yes");
+    Files.createDirectories(layers.resolve("bp_a/cache/bin"));
+    Files.createDirectories(layers.resolve("bp_a/tools/lib"));
     // bp_b, later in the group: overrides bp_a's GREETING through env/
     write("bp_b/late.toml", "[types]\nlaunch=true\n");
     write("bp_b/late/env/GREETING.override", "hello from bp_b");
@@ -126,6 +129,16 @@ class LauncherScriptTest {
     Result r = launch(shell, Map.of(), "tool");
     assertThat(r.stdout).isEqualTo("tool-on-path\n");
     assertThat(launch(shell, Map.of(), "sh", "-c", "echo \"$GREETING\"").stdout).isEqualTo("hello from bp_b\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/bin/sh", "busybox"})
+  void libGoesOnLdLibraryPathAndLayersThatAreNotLaunchLayersAreIgnored(String shell) throws Exception {
+    Files.delete(layers.resolve("config/default-process"));
+    Result r = launch(shell, Map.of("LD_LIBRARY_PATH", "/usr/lib"), "sh", "-c",
+        "echo \"$LD_LIBRARY_PATH|$PATH|${CACHED:-unset}\"");
+    assertThat(r.stdout).isEqualTo(layers.resolve("bp_a/tools/lib") + ":/usr/lib|" + layers.resolve("bp_a/tools/bin")
+        + ":/usr/bin:/bin|unset\n");
   }
 
   @ParameterizedTest
