@@ -9,6 +9,7 @@ import dev.cnbfarm.cli.bench.RssProbe;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
 import dev.cnbfarm.cli.lifecycle.ExporterCommand;
 import dev.cnbfarm.cli.lifecycle.ExtenderCommand;
+import dev.cnbfarm.cli.run.RunCommand;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -42,6 +43,11 @@ public final class Main {
         image from-dir [flags] <dir> <ref>
                                      a one-layer image from a directory (-user -env K=V,... -label k=v,... -workdir),
                                      pushed to a registry or written to oci:<dir>[:tag]
+        run <image> [--process <type>] [-- args...]
+                                     run an app image in the sandbox over its layers (rootfs cache in
+                                     PIPELINE_CACHE_DIR): its Entrypoint, the args or its Cmd, as its user with its
+                                     Env and WorkingDir; --process sets CNB_PROCESS_TYPE; exit code passed through
+                                     (125: not started); needs root
         bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
         bench extend [flags]         benchmark the extender against buildah bud on a Debian base (-runs 5
                                      -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench); needs root
@@ -80,6 +86,8 @@ public final class Main {
         }
         out.println("ERROR: usage: cnbfarm image from-dir [flags] <rootfs-dir> <image-ref>");
         return 3;
+      case "run":
+        return new RunCommand(env, out, System.err, RoutingImageStore::withDefaults).run(rest);
       case "bench":
         if (rest.length > 0 && rest[0].equals("detect")) {
           return new DetectBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));

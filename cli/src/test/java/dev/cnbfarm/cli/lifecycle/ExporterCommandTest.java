@@ -112,10 +112,17 @@ class ExporterCommandTest {
   }
 
   @Test
-  void aMissingLauncherExits62() throws IOException {
+  void withoutALauncherFileItExportsCnbfarmsShLauncherAndSaysSo() throws IOException {
     Files.delete(dir.resolve("launcher"));
-    assertThat(run(Map.of(), flags(registry.host() + "/cli/app:nolauncher"))).isEqualTo(62);
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("ERROR: launcher", "does not exist");
+    assertThat(run(Map.of(), flags(registry.host() + "/cli/app:nolauncher"))).isZero();
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Using cnbfarm's sh launcher 1 (no launcher at "
+        + dir.resolve("launcher"));
+  }
+
+  @Test
+  void aLauncherFileIsUsedAndNamedInTheLog() {
+    assertThat(run(Map.of(), flags(registry.host() + "/cli/app:withlauncher"))).isZero();
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Using the launcher " + dir.resolve("launcher"));
   }
 
   @Test

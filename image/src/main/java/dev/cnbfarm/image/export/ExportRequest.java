@@ -15,13 +15,14 @@ import java.util.Objects;
  *
  * @param layersDir {@code <layers>}: buildpack layer dirs and {@code config/metadata.toml}
  * @param appDir {@code <app>}, exported as {@code /workspace}
- * @param launcherFile the launcher binary, exported as {@code /cnb/lifecycle/launcher}
+ * @param launcherFile the builder's launcher, exported as {@code /cnb/lifecycle/launcher}; when it is
+ *     not a file, cnbfarm's own {@link ShellLauncher} is exported instead
  * @param projectMetadata {@code project-metadata.toml} (may be absent)
  * @param extendedDir {@code <extended>}, read when the analyzed run image is extended
  * @param analyzed analyzed.toml: the run image reference and whether it was extended
  * @param group group.toml
  * @param run run.toml, for the run image's name and mirrors in the label
- * @param launcher the launcher's version and source for the build metadata label
+ * @param launcher the version and source of {@code launcherFile} for the build metadata label
  * @param targets the image references to write, the first one first; at least one
  * @param uid owner of the app and buildpack layer files
  * @param gid group of the app and buildpack layer files

@@ -68,15 +68,11 @@ public final class Exporter {
   /**
    * Exports the app image to every target.
    *
-   * @throws LifecycleException with {@link FailureCode#EXPORT_ERROR} for bad inputs (no launcher,
-   *     no run image reference, a launch layer without its directory, a sparse layout that does not
+   * @throws LifecycleException with {@link FailureCode#EXPORT_ERROR} for bad inputs (no run image
+   *     reference, a process type or argument the launcher's process table cannot hold, a launch layer without its directory, a sparse layout that does not
    *     sit on the run image)
    */
   public ExportResult export(ExportRequest req) {
-    if (!Files.isRegularFile(req.launcherFile())) {
-      throw new LifecycleException(FailureCode.EXPORT_ERROR, "launcher " + req.launcherFile()
-          + " does not exist; pass -launcher <file>");
-    }
     ImageRef runRef = ImageRef.parse(req.analyzed().runImageReference().orElseThrow(() -> new LifecycleException(
         FailureCode.EXPORT_ERROR, "analyzed.toml has no [run-image] reference")));
     Image base = store.read(runRef);
@@ -150,14 +146,22 @@ public final class Exporter {
     LayerBlob app = writer.writeEntries(OwnedTree.entries(req.appDir(), "workspace", req.uid(), req.gid()),
         work.resolve("app.tar.gz"));
     layers.add(planned("app", app));
+    // design.md §6: the builder's launcher when it ships one, else cnbfarm's sh launcher
+    boolean ownLauncher = !Files.isRegularFile(req.launcherFile());
+    LayerEntry launcherEntry = ownLauncher ? LayerEntry.file(LAUNCHER_PATH, ShellLauncher.script(), 0755)
+        : LayerEntry.file(LAUNCHER_PATH, req.launcherFile(), 0755);
+    reporter.info(ownLauncher ? "Using cnbfarm's sh launcher " + ShellLauncher.VERSION + " (no launcher at "
+        + req.launcherFile() + "; the run image needs /bin/sh)" : "Using the launcher " + req.launcherFile());
     LayerBlob launcher = writer.writeEntries(List.of(LayerEntry.directory("cnb"), LayerEntry.directory("cnb/lifecycle"),
-        LayerEntry.file(LAUNCHER_PATH, req.launcherFile(), 0755)), work.resolve("launcher.tar.gz"));
+        launcherEntry), work.resolve("launcher.tar.gz"));
     layers.add(planned("launcher", launcher));
     Path metadataToml = req.layersDir().resolve("config").resolve("metadata.toml");
-    BuildMetadataLabel buildLabel = BuildMetadataLabel.read(metadataToml, req.launcher());
-    LayerBlob configLayer = writer.writeEntries(List.of(LayerEntry.directory("layers"),
-        LayerEntry.directory("layers/config"), LayerEntry.file("layers/config/metadata.toml", metadataToml, 0644)),
-        work.resolve("config.tar.gz"));
+    BuildMetadataLabel buildLabel = BuildMetadataLabel.read(metadataToml,
+        ownLauncher ? BuildMetadataLabel.Launcher.builtIn(ShellLauncher.NAME, ShellLauncher.VERSION) : req.launcher());
+    List<LayerEntry> configEntries = new ArrayList<>(List.of(LayerEntry.directory("layers"),
+        LayerEntry.directory("layers/config"), LayerEntry.file("layers/config/metadata.toml", metadataToml, 0644)));
+    configEntries.addAll(ProcessTable.entries(metadataToml, req.group().buildpacks()));
+    LayerBlob configLayer = writer.writeEntries(configEntries, work.resolve("config.tar.gz"));
     layers.add(planned("config", configLayer));
 
     boolean extensionsUsed = !req.group().extensions().isEmpty() || !buildLabel.extensions().isEmpty();

@@ -262,13 +262,29 @@ class ExporterTest {
   }
 
   @Test
-  void aMissingLauncherIsAClearExportError() throws IOException {
+  void withoutALauncherFileExportsTheShLauncherAndItsProcessTable() throws IOException {
     Files.delete(launcher);
+    ImageRef target = ImageRef.parse(registry.host() + "/test/shlauncher:1");
+    new Exporter(store, Reporter.NONE).export(request(false, List.of(target), List.of()));
+    Image pushed = store.read(target);
+    assertThat(entries(target, pushed.manifest().layers().get(4))).contains("cnb/lifecycle/launcher 0:0");
+    assertThat(entries(target, pushed.manifest().layers().get(5))).contains("layers/config/metadata.toml",
+        "layers/config/buildpacks", "layers/config/default-process", "layers/config/processes/web/command",
+        "layers/config/processes/web/args", "layers/config/processes/web/direct", "cnb/process/web");
+    JsonNode build = JSON.readTree(pushed.config().labels().get("io.buildpacks.build.metadata"));
+    assertThat(build.at("/launcher/source/name").asText()).isEqualTo("cnbfarm-sh");
+    assertThat(build.at("/launcher/version").asText()).isEqualTo(ShellLauncher.VERSION);
+  }
+
+  @Test
+  void aProcessTypeThatIsNotAFileNameIsAnExportError() throws IOException {
+    Path metadata = layers.resolve("config/metadata.toml");
+    Files.writeString(metadata, Files.readString(metadata).replace("type = \"web\"", "type = \"../web\""));
     assertThatThrownBy(() -> new Exporter(store, Reporter.NONE)
-        .export(request(false, List.of(ImageRef.parse(registry.host() + "/test/nolauncher:1")), List.of())))
+        .export(request(false, List.of(ImageRef.parse(registry.host() + "/test/badtype:1")), List.of())))
         .isInstanceOfSatisfying(LifecycleException.class, e -> {
           assertThat(e.code()).isEqualTo(FailureCode.EXPORT_ERROR);
-          assertThat(e.getMessage()).contains("launcher " + launcher + " does not exist");
+          assertThat(e.getMessage()).contains("process type '../web'");
         });
   }
 

@@ -47,12 +47,25 @@ public record BuildMetadataLabel(List<Module> buildpacks, List<Module> extension
     }
   }
 
-  /** The launcher: its version and where it came from (a git repository and commit). */
-  public record Launcher(String version, String repository, String commit) {
+  /**
+   * The launcher: its version and where it came from, a git repository and commit, or for a
+   * launcher built into the platform ({@code builtIn}, such as {@code cnbfarm-sh}) its name.
+   */
+  public record Launcher(String version, String repository, String commit, String builtIn) {
     public Launcher {
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(repository, "repository");
       Objects.requireNonNull(commit, "commit");
+      Objects.requireNonNull(builtIn, "builtIn");
+    }
+
+    public Launcher(String version, String repository, String commit) {
+      this(version, repository, commit, "");
+    }
+
+    /** A launcher the platform ships: the label's source names it instead of a git commit. */
+    public static Launcher builtIn(String name, String version) {
+      return new Launcher(version, "", "", name);
     }
   }
 
@@ -96,7 +109,14 @@ public record BuildMetadataLabel(List<Module> buildpacks, List<Module> extension
     root.put("processes", processes.stream().map(BuildMetadataLabel::process).toList());
     Map<String, Object> l = new LinkedHashMap<>();
     l.put("version", launcher.version());
-    l.put("source", Map.of("git", Map.of("repository", launcher.repository(), "commit", launcher.commit())));
+    if (launcher.builtIn().isEmpty()) {
+      l.put("source", Map.of("git", Map.of("repository", launcher.repository(), "commit", launcher.commit())));
+    } else {
+      Map<String, Object> source = new LinkedHashMap<>();
+      source.put("name", launcher.builtIn());
+      source.put("version", launcher.version());
+      l.put("source", source);
+    }
     root.put("launcher", l);
     return LabelJson.write(root);
   }

@@ -93,6 +93,14 @@ class ExportLabelsTest {
   }
 
   @Test
+  void aBuiltInLauncherIsNamedInTheSourceInsteadOfAGitCommit() throws IOException {
+    Path file = dir.resolve("builtin-metadata.toml");
+    Files.writeString(file, "[[buildpacks]]\nid = \"bp/a\"\nversion = \"1.0\"\n");
+    String json = BuildMetadataLabel.read(file, BuildMetadataLabel.Launcher.builtIn("cnbfarm-sh", "1")).toJson();
+    assertThat(json).contains("\"launcher\":{\"source\":{\"name\":\"cnbfarm-sh\",\"version\":\"1\"},\"version\":\"1\"}");
+  }
+
+  @Test
   void missingMetadataTomlIsAnExportError() {
     assertThatThrownBy(() -> BuildMetadataLabel.read(dir.resolve("none.toml"),
         new BuildMetadataLabel.Launcher("", "", "")))

@@ -1,0 +1,297 @@
+#!/bin/sh
+# cnbfarm-sh launcher, version 1: cnbfarm's own /cnb/lifecycle/launcher, exported when the builder
+# ships none. It needs only a POSIX /bin/sh in the run image (no awk, sed, cat or TOML parser).
+#
+# What it does (platform.md "Launch", buildpack.md "Environment"):
+#   1. picks the process: the link's name when started as /cnb/process/<type> (a symlink to this
+#      script), else CNB_PROCESS_TYPE, else the default process type, else the first argument when
+#      it names a type; with no process, the arguments are the command;
+#   2. for each buildpack in group order and each of its launch layers (sorted): bin -> PATH,
+#      lib -> LD_LIBRARY_PATH, then env/, env.launch/ and env.launch/<process>/ files
+#      (NAME, NAME.override, NAME.default, NAME.append, NAME.prepend, NAME.delim);
+#   3. sources each launch layer's profile.d/* then profile.d/<process>/*, then <app>/.profile;
+#   4. cd to the process's working-dir (default: the app dir) and execs command, args, then "$@".
+#
+# It reads the plain-text process table the cnbfarm exporter writes next to metadata.toml:
+#   <layers>/config/buildpacks                     escaped buildpack dirs in group order, one a line
+#   <layers>/config/default-process                the default process type (absent: none)
+#   <layers>/config/processes/<type>/command       the command, one element a line
+#   <layers>/config/processes/<type>/args          the args, one a line
+#   <layers>/config/processes/<type>/direct        "true": exec the command; else run it with sh -c
+#   <layers>/config/processes/<type>/working-dir   absent: the app dir
+# Env file values lose their trailing newlines (as shell command substitution does).
+# Failures to launch exit 82, the reference lifecycle's code for a failed launch.
+
+layers_dir=${CNB_LAYERS_DIR:-/layers}
+app_dir=${CNB_APP_DIR:-/workspace}
+config_dir=$layers_dir/config
+
+fail() {
+  printf 'ERROR: launcher: %s\n' "$*" >&2
+  exit 82
+}
+
+# read_value FILE: sets 'value' to the file's content without its trailing newlines.
+read_value() {
+  value=
+  _rv_lines=
+  while IFS= read -r _rv_line || [ -n "$_rv_line" ]; do
+    value=$value$_rv_lines$_rv_line
+    _rv_lines=
+    # keep newlines between lines, not after the last one
+    _rv_lines='
+'
+  done <"$1"
+  # blank lines at the end were added to the value; drop them
+  while :; do
+    case $value in
+      *'
+') value=${value%?} ;;
+      *) break ;;
+    esac
+  done
+}
+
+# valid_name NAME: true for a shell-safe environment variable name.
+valid_name() {
+  case $1 in
+    '' | [!A-Za-z_]* | *[!A-Za-z0-9_]*) return 1 ;;
+  esac
+  return 0
+}
+
+# prepend_path VAR DIR: VAR=DIR:$VAR (DIR alone when VAR is empty).
+prepend_path() {
+  eval "_pp_old=\${$1-}"
+  if [ -n "$_pp_old" ]; then
+    export "$1=$2:$_pp_old"
+  else
+    export "$1=$2"
+  fi
+}
+
+# apply_env_dir DIR: applies the env files of DIR (buildpack.md "Environment Variable
+# Modification Rules"); a file without a suffix overrides.
+apply_env_dir() {
+  [ -d "$1" ] || return 0
+  for _ae_file in "$1"/*; do
+    [ -f "$_ae_file" ] || continue
+    _ae_base=${_ae_file##*/}
+    _ae_name=${_ae_base%.*}
+    _ae_action=${_ae_base##*.}
+    if [ "$_ae_name" = "$_ae_base" ]; then
+      _ae_action=override
+    fi
+    case $_ae_action in
+      override | default | append | prepend) ;;
+      delim) continue ;;
+      *) _ae_name=$_ae_base _ae_action=override ;;
+    esac
+    if ! valid_name "$_ae_name"; then
+      printf 'WARNING: launcher: ignoring env file %s (not a variable name)\n' "$_ae_file" >&2
+      continue
+    fi
+    read_value "$_ae_file"
+    _ae_value=$value
+    _ae_delim=
+    if [ -f "$1/$_ae_name.delim" ]; then
+      read_value "$1/$_ae_name.delim"
+      _ae_delim=$value
+    fi
+    eval "_ae_set=\${$_ae_name+set} _ae_old=\${$_ae_name-}"
+    case $_ae_action in
+      override) export "$_ae_name=$_ae_value" ;;
+      default) [ -n "$_ae_set" ] || export "$_ae_name=$_ae_value" ;;
+      append)
+        if [ -n "$_ae_set" ]; then
+          export "$_ae_name=$_ae_old$_ae_delim$_ae_value"
+        else
+          export "$_ae_name=$_ae_value"
+        fi
+        ;;
+      prepend)
+        if [ -n "$_ae_set" ]; then
+          export "$_ae_name=$_ae_value$_ae_delim$_ae_old"
+        else
+          export "$_ae_name=$_ae_value"
+        fi
+        ;;
+    esac
+  done
+}
+
+# is_launch_layer TOML: true when the layer's toml says launch = true (in [types], or at the top
+# level as Buildpack API < 0.6 wrote it). An exported image holds only launch layers and not their
+# tomls, so a layer dir without a toml counts as a launch layer.
+is_launch_layer() {
+  [ -f "$1" ] || return 0
+  _il_section=
+  while IFS= read -r _il_line || [ -n "$_il_line" ]; do
+    _il_line=${_il_line%%#*}
+    # drop every blank so 'launch = true' and 'launch=true' compare alike
+    _il_compact=
+    while [ -n "$_il_line" ]; do
+      _il_char=${_il_line%"${_il_line#?}"}
+      _il_line=${_il_line#?}
+      case $_il_char in
+        ' ' | '	') ;;
+        *) _il_compact=$_il_compact$_il_char ;;
+      esac
+    done
+    case $_il_compact in
+      '[types]') _il_section=types ;;
+      '['*) _il_section=other ;;
+      launch=true) [ "$_il_section" != other ] && return 0 ;;
+    esac
+  done <"$1"
+  return 1
+}
+
+# buildpack_dirs: the buildpack layer dirs in group order, one a line.
+buildpack_dirs() {
+  if [ -f "$config_dir/buildpacks" ]; then
+    while IFS= read -r _bd_line || [ -n "$_bd_line" ]; do
+      [ -n "$_bd_line" ] && printf '%s\n' "$layers_dir/$_bd_line"
+    done <"$config_dir/buildpacks"
+  else
+    for _bd_dir in "$layers_dir"/*; do
+      case ${_bd_dir##*/} in config | sbom) continue ;; esac
+      [ -d "$_bd_dir" ] && printf '%s\n' "$_bd_dir"
+    done
+  fi
+}
+
+# launch_layers: every launch layer dir, buildpacks in group order, layers sorted, one a line.
+launch_layers() {
+  buildpack_dirs | while IFS= read -r _ll_bp; do
+    for _ll_layer in "$_ll_bp"/*; do
+      [ -d "$_ll_layer" ] && is_launch_layer "$_ll_layer.toml" && printf '%s\n' "$_ll_layer"
+    done
+  done
+}
+
+# source_dir DIR: sources each regular file of DIR, sorted.
+source_dir() {
+  [ -d "$1" ] || return 0
+  for _sd_file in "$1"/*; do
+    # shellcheck disable=SC1090
+    [ -f "$_sd_file" ] && . "$_sd_file"
+  done
+}
+
+# --- 1. pick the process -----------------------------------------------------------------------
+# Started as /cnb/process/<type>, the link's name wins over an inherited CNB_PROCESS_TYPE (this
+# launcher exports it, so a process starting another one through its link would see its own).
+case $0 in
+  */cnb/process/*) process=${0##*/} ;;
+  *) process=${CNB_PROCESS_TYPE:-} ;;
+esac
+if [ -z "$process" ] && [ -f "$config_dir/default-process" ]; then
+  read_value "$config_dir/default-process"
+  process=$value
+fi
+if [ -z "$process" ] && [ $# -gt 0 ] && [ -d "$config_dir/processes/$1" ]; then
+  process=$1
+  shift
+fi
+case $process in
+  */* | . | ..) fail "invalid process type '$process'" ;;
+esac
+process_dir=$config_dir/processes/$process
+if [ -n "$process" ] && [ ! -d "$process_dir" ]; then
+  fail "no process type '$process' in $config_dir/processes"
+fi
+if [ -z "$process" ] && [ $# -eq 0 ]; then
+  fail "no default process type; set CNB_PROCESS_TYPE or pass a command"
+fi
+
+# --- 2. launch env of every launch layer ---------------------------------------------------------
+layer_list=$(launch_layers)
+# iterate over lines without a pipe, so the exports stay in this shell
+_old_ifs=$IFS
+IFS='
+'
+set -f
+for layer in $layer_list; do
+  IFS=$_old_ifs
+  set +f
+  [ -d "$layer/bin" ] && prepend_path PATH "$layer/bin"
+  [ -d "$layer/lib" ] && prepend_path LD_LIBRARY_PATH "$layer/lib"
+  apply_env_dir "$layer/env"
+  apply_env_dir "$layer/env.launch"
+  [ -n "$process" ] && apply_env_dir "$layer/env.launch/$process"
+  set -f
+  IFS='
+'
+done
+set +f
+IFS=$_old_ifs
+
+# --- 3. profile scripts ---------------------------------------------------------------------------
+IFS='
+'
+set -f
+for layer in $layer_list; do
+  IFS=$_old_ifs
+  set +f
+  source_dir "$layer/profile.d"
+  [ -n "$process" ] && source_dir "$layer/profile.d/$process"
+  set -f
+  IFS='
+'
+done
+set +f
+IFS=$_old_ifs
+# shellcheck disable=SC1091
+[ -f "$app_dir/.profile" ] && . "$app_dir/.profile"
+
+# --- 4. working dir and exec -----------------------------------------------------------------------
+if [ -z "$process" ]; then
+  cd "$app_dir" 2>/dev/null || fail "cannot cd to $app_dir"
+  exec "$@"
+fi
+
+working_dir=$app_dir
+if [ -f "$process_dir/working-dir" ]; then
+  read_value "$process_dir/working-dir"
+  [ -n "$value" ] && working_dir=$value
+fi
+cd "$working_dir" 2>/dev/null || fail "cannot cd to $working_dir for process '$process'"
+
+# Build argv = command args "$@": append the table's lines after the user's args, then rotate the
+# user's args to the end.
+user_argc=$#
+for _table in command args; do
+  [ -f "$process_dir/$_table" ] || continue
+  while IFS= read -r _arg || [ -n "$_arg" ]; do
+    set -- "$@" "$_arg"
+  done <"$process_dir/$_table"
+done
+_i=0
+while [ "$_i" -lt "$user_argc" ]; do
+  set -- "$@" "$1"
+  shift
+  _i=$((_i + 1))
+done
+[ $# -gt "$user_argc" ] || fail "process '$process' has no command"
+
+direct=false
+if [ -f "$process_dir/direct" ]; then
+  read_value "$process_dir/direct"
+  direct=$value
+fi
+export CNB_PROCESS_TYPE="$process"
+if [ "$direct" = true ]; then
+  exec "$@"
+fi
+# Not direct (Buildpack API < 0.9 processes): the command and args are shell text, joined by
+# spaces; the user's args reach that script as "$@".
+script=
+_i=0
+_table_argc=$(($# - user_argc))
+while [ "$_i" -lt "$_table_argc" ]; do
+  script="$script${script:+ }$1"
+  shift
+  _i=$((_i + 1))
+done
+exec /bin/sh -c "$script \"\$@\"" "$process" "$@"
