@@ -1,5 +1,6 @@
 package dev.cnbfarm.cli.bench;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
 import dev.cnbfarm.image.ref.Digest;
@@ -18,9 +19,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The benchmark's Debian base, cached under {@code <cache>/debian}: a {@code debootstrap
@@ -121,13 +120,8 @@ final class DebianBase {
   }
 
   static void delete(Path path) {
-    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+    try {
+      FileTrees.deleteRecursively(path);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + path, e);
     }

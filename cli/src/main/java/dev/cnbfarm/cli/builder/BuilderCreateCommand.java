@@ -1,5 +1,6 @@
 package dev.cnbfarm.cli.builder;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.image.builder.BuilderCreator;
 import dev.cnbfarm.image.ref.ImageRef;
@@ -13,9 +14,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code cnbfarm builder create --config builder.toml --image <ref>}: a builder in pack's layout
@@ -77,10 +76,8 @@ public final class BuilderCreateCommand {
     if (dir == null) {
       return;
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
     }

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.export;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.dockerfile.SparseLayoutReader;
 import dev.cnbfarm.image.layer.LayerBlob;
@@ -32,12 +33,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * The exporter (design.md §4 "Export is metadata-only", extensions.md §8): assembles the app
@@ -73,8 +72,10 @@ public final class Exporter {
    *     sit on the run image)
    */
   public ExportResult export(ExportRequest req) {
-    ImageRef runRef = ImageRef.parse(req.analyzed().runImageReference().orElseThrow(() -> new LifecycleException(
-        FailureCode.EXPORT_ERROR, "analyzed.toml has no [run-image] reference")));
+    // after an extension switched the run image, the detector leaves only its name (decisions.md #4)
+    ImageRef runRef = ImageRef.parse(req.analyzed().runImageReference().or(req.analyzed()::runImageName)
+        .orElseThrow(() -> new LifecycleException(FailureCode.EXPORT_ERROR,
+            "analyzed.toml has no [run-image] reference or image")));
     Image base = store.read(runRef);
     reporter.debug("run image " + base.pinnedRef() + " has " + base.manifest().layers().size() + " layers");
     Path work = tempDir();
@@ -289,10 +290,8 @@ public final class Exporter {
   }
 
   private static void delete(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
     }

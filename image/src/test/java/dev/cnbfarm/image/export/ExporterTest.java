@@ -193,6 +193,22 @@ class ExporterTest {
   }
 
   @Test
+  void aRunImageSwitchedByAnExtensionIsExportedByItsName() throws IOException {
+    ImageRef target = ImageRef.parse(registry.host() + "/test/switched:1");
+    ExportRequest byReference = request(false, List.of(target), List.of());
+    Analyzed switched = Analyzed.parse("[run-image]\nimage = \"" + run.pinnedRef() + "\"\n", "analyzed.toml");
+    ExportRequest byName = new ExportRequest(byReference.layersDir(), byReference.appDir(), byReference.launcherFile(),
+        byReference.projectMetadata(), byReference.extendedDir(), switched, byReference.group(), byReference.run(),
+        byReference.launcher(), byReference.targets(), byReference.uid(), byReference.gid(), byReference.platformApi());
+
+    ExportResult r = new Exporter(store, Reporter.NONE).export(byName);
+
+    assertThat(store.read(target).manifest().layers().get(0).digest())
+        .isEqualTo(run.manifest().layers().get(0).digest());
+    assertThat(r.digest()).isNotNull();
+  }
+
+  @Test
   void aSecondExportOfTheSameInputsGivesTheSameDigestAndUploadsNothing() throws IOException {
     ImageRef target = ImageRef.parse(registry.host() + "/test/again:1");
     store.reset();

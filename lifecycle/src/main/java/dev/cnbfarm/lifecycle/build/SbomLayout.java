@@ -1,5 +1,6 @@
 package dev.cnbfarm.lifecycle.build;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
@@ -8,12 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Where the builder puts the SBOM files buildpacks write (platform.md "builder" outputs, RFC 0095):
@@ -31,13 +30,8 @@ final class SbomLayout {
   /** Removes {@code <layers>/sbom}: SBOMs of an earlier build must not be exported with this one. */
   static void clear(Path layersRoot) {
     Path dir = layersRoot.resolve("sbom");
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+    try {
+      FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       throw new LifecycleException(FailureCode.BUILD_ERROR, "cannot clear " + dir + ": " + e.getMessage(), e);
     }
