@@ -61,7 +61,8 @@ public final class Main {
     System.exit(run(args, System.getenv(), System.out));
   }
 
-  static int run(String[] args, Map<String, String> env, PrintStream out) {
+  /** Runs one command line with the given environment and output; returns its exit code. */
+  public static int run(String[] args, Map<String, String> env, PrintStream out) {
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
       out.print(USAGE);
       return args.length == 0 ? 3 : 0;
