@@ -56,6 +56,7 @@ public final class AppImageFixture {
     Files.writeString(bp.resolve("web/bin/serve"), "#!/bin/sh\necho serving\n");
     Path config = Files.createDirectories(layers.resolve("config"));
     Files.writeString(config.resolve("metadata.toml"), """
+        buildpack-default-process-type = "web"
         [[buildpacks]]
         id = "bp/a"
         version = "1.0"
