@@ -70,6 +70,11 @@ public final class Rebaser {
 
     Optional<Image> oldBase = readOldBase(old.reference());
     RebaseSeam seam = RebaseSeam.find(app, old.topLayer(), oldBase);
+    long occurrences = app.config().diffIds().stream().filter(d -> d.value().equals(old.topLayer())).count();
+    if (oldBase.isEmpty() && occurrences > 1) {
+      reporter.warn("runImage.topLayer " + old.topLayer() + " occurs " + occurrences + " times in " + req.appImage()
+          + " and the original run image " + old.reference() + " is not readable; taking the first as the seam");
+    }
     int kept = app.manifest().layers().size() - seam.layerCount();
     if (oldBase.isPresent() && oldBase.get().manifestDigest().equals(newRun.manifestDigest())
         && target.equals(old)
