@@ -9,6 +9,7 @@ import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageNotFoundException;
 import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.ImageStoreUnauthorizedException;
 import dev.cnbfarm.image.store.Manifest;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
@@ -143,7 +144,7 @@ public final class Rebaser {
     }
     try {
       return Optional.of(store.read(ImageRef.parse(reference)));
-    } catch (ImageNotFoundException | InvalidImageRefException e) {
+    } catch (ImageNotFoundException | ImageStoreUnauthorizedException | InvalidImageRefException e) {
       reporter.debug("original run image " + reference + " is not readable (" + e.getMessage()
           + "); the seam is the first layer with runImage.topLayer");
       return Optional.empty();
