@@ -234,6 +234,21 @@ class RebaserTest {
   }
 
   @Test
+  void aLayoutAppIsNotRebasedOntoARegistryRunImageByCopyingLayers() throws IOException {
+    Image a = runA("mixed");
+    ImageRef layoutApp = ImageRef.parse("oci:" + dir.resolve("app-layout") + ":app");
+    AppImageFixture.export(store, dir.resolve("build"), a, runName("mixed"), layoutApp, Optional.empty());
+    runB(a, "mixed");
+    store.reset();
+
+    assertThatThrownBy(() -> new Rebaser(store, Reporter.NONE)
+        .rebase(new RebaseRequest(layoutApp, Optional.empty(), false, List.of())))
+        .isInstanceOfSatisfying(LifecycleException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.REBASE_ERROR))
+        .hasMessageContaining("does not copy layers between an oci: layout and a registry");
+    assertThat(store.pulled()).isEmpty();
+  }
+
+  @Test
   void anImageWithoutLifecycleMetadataIsNotAnAppImage() throws IOException {
     Image a = runA("notapp");
     assertThatThrownBy(() -> new Rebaser(store, Reporter.NONE)
