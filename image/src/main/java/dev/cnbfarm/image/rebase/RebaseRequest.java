@@ -4,6 +4,7 @@ import dev.cnbfarm.image.ref.ImageRef;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What to rebase and onto what. Immutable.
@@ -24,6 +25,6 @@ public record RebaseRequest(ImageRef appImage, Optional<ImageRef> runImage, bool
 
   /** The app image reference followed by the extra tags. */
   public List<ImageRef> targets() {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(appImage), extraTags.stream()).toList();
+    return Stream.concat(Stream.of(appImage), extraTags.stream()).toList();
   }
 }

@@ -20,7 +20,6 @@ import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,45 +45,28 @@ public final class Rebaser {
   /** Rebases {@code req.appImage()} and writes it to every target. */
   public RebaseResult rebase(RebaseRequest req) {
     Image app = store.read(req.appImage());
-    Map<String, String> labels = app.config().labels();
-    String lifecycleLabel = labels.get(LifecycleMetadata.LABEL);
-    if (lifecycleLabel == null || lifecycleLabel.isBlank()) {
-      throw fail("image " + req.appImage() + " is not a buildpacks app image: it has no label " + LifecycleMetadata.LABEL);
-    }
-    RunImageMetadata old;
-    try {
-      old = RunImageMetadata.parse(lifecycleLabel);
-    } catch (LifecycleException e) {
-      throw fail(e.getMessage());
-    }
-    if ("false".equals(labels.get(REBASABLE)) && !req.force()) {
-      throw fail("app image " + req.appImage() + " has label " + REBASABLE + "=false (its run image or an extension"
-          + " marked it not safe to rebase); pass --force to rebase anyway");
-    }
+    String lifecycleLabel = app.config().labels().get(LifecycleMetadata.LABEL);
+    RunImageMetadata old = checkedMetadata(req, app, lifecycleLabel);
     RunImageMetadata target = targetRunImage(req, old);
     ImageRef newRunRef = req.runImage().orElseGet(() -> ImageRef.parse(old.image()));
     Image newRun = store.read(newRunRef, platformOf(app));
     checkPlatform(app, newRun, req.force());
-    RunImageMetadata next = new RunImageMetadata(topLayer(newRun), newRun.pinnedRef().toString(), target.image(),
-        target.mirrors());
     reporter.info("Rebasing " + req.appImage() + " on run image " + newRun.pinnedRef());
 
     Optional<Image> oldBase = readOldBase(old.reference());
     RebaseSeam seam = RebaseSeam.find(app, old.topLayer(), oldBase);
-    long occurrences = app.config().diffIds().stream().filter(d -> d.value().equals(old.topLayer())).count();
-    if (oldBase.isEmpty() && occurrences > 1) {
-      reporter.warn("runImage.topLayer " + old.topLayer() + " occurs " + occurrences + " times in " + req.appImage()
-          + " and the original run image " + old.reference() + " is not readable; taking the first as the seam");
-    }
+    warnIfAmbiguous(req, app, old, oldBase);
     int kept = app.manifest().layers().size() - seam.layerCount();
-    if (oldBase.isPresent() && oldBase.get().manifestDigest().equals(newRun.manifestDigest())
-        && target.equals(old)
+    if (oldBase.isPresent() && oldBase.get().manifestDigest().equals(newRun.manifestDigest()) && target.equals(old)
         && Digest.of(app.config().toJson()).equals(app.manifest().config().digest())) {
       reporter.info("app image already sits on " + newRun.pinnedRef() + "; nothing to rebase");
       push(req, app, newRun, app.manifest(), app.config().toJson(), seam.layerCount(), true);
-      return new RebaseResult(new Image(req.appImage().withoutDigest(), app.manifestDigest(), app.manifest(), app.config()), newRun.pinnedRef(), 0, kept, true, req.targets());
+      Image same = new Image(req.appImage().withoutDigest(), app.manifestDigest(), app.manifest(), app.config());
+      return new RebaseResult(same, newRun.pinnedRef(), 0, kept, true, req.targets());
     }
 
+    RunImageMetadata next = new RunImageMetadata(topLayer(newRun), newRun.pinnedRef().toString(), target.image(),
+        target.mirrors());
     ImageConfig config = RebasedConfig.of(app, newRun, seam, oldBase, next.writeInto(lifecycleLabel));
     byte[] configJson = config.toJson();
     List<Descriptor> layers = new ArrayList<>();
@@ -95,6 +77,32 @@ public final class Rebaser {
     Digest digest = push(req, app, newRun, manifest, configJson, newRun.manifest().layers().size(), false);
     Image rebased = new Image(req.appImage().withoutDigest(), digest, manifest, config);
     return new RebaseResult(rebased, newRun.pinnedRef(), seam.layerCount(), kept, false, req.targets());
+  }
+
+  /** The app's run image metadata, once it is known to be an app image that may be rebased. */
+  private static RunImageMetadata checkedMetadata(RebaseRequest req, Image app, String lifecycleLabel) {
+    if (lifecycleLabel == null || lifecycleLabel.isBlank()) {
+      throw fail("image " + req.appImage() + " is not a buildpacks app image: it has no label " + LifecycleMetadata.LABEL);
+    }
+    RunImageMetadata old;
+    try {
+      old = RunImageMetadata.parse(lifecycleLabel);
+    } catch (LifecycleException e) {
+      throw fail(e.getMessage());
+    }
+    if ("false".equals(app.config().labels().get(REBASABLE)) && !req.force()) {
+      throw fail("app image " + req.appImage() + " has label " + REBASABLE + "=false (its run image or an extension"
+          + " marked it not safe to rebase); pass --force to rebase anyway");
+    }
+    return old;
+  }
+
+  private void warnIfAmbiguous(RebaseRequest req, Image app, RunImageMetadata old, Optional<Image> oldBase) {
+    long occurrences = app.config().diffIds().stream().filter(d -> d.value().equals(old.topLayer())).count();
+    if (oldBase.isEmpty() && occurrences > 1) {
+      reporter.warn("runImage.topLayer " + old.topLayer() + " occurs " + occurrences + " times in " + req.appImage()
+          + " and the original run image " + old.reference() + " is not readable; taking the first as the seam");
+    }
   }
 
   /** The run image name and mirrors the rebased image records (extensions.md §8.5). */
