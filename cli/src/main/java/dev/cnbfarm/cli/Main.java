@@ -3,6 +3,8 @@ package dev.cnbfarm.cli;
 import dev.cnbfarm.cli.bench.DetectBenchmark;
 import dev.cnbfarm.cli.builder.BuilderCreateCommand;
 import dev.cnbfarm.cli.image.FromDirCommand;
+import dev.cnbfarm.cli.image.InspectCommand;
+import dev.cnbfarm.cli.image.RebaseCommand;
 import dev.cnbfarm.cli.lifecycle.BuilderCommand;
 import dev.cnbfarm.cli.bench.ExtendBenchmark;
 import dev.cnbfarm.cli.bench.RssProbe;
@@ -48,6 +50,13 @@ public final class Main {
                                      PIPELINE_CACHE_DIR): its Entrypoint, the args or its Cmd, as its user with its
                                      Env and WorkingDir; --process sets CNB_PROCESS_TYPE; exit code passed through
                                      (125: not started); needs root
+        rebase <app-image> [--run-image <image>] [--force] [--tag <image>]...
+                                     put an app image on a new run image (default: its recorded run image,
+                                     re-resolved), metadata-only: swaps the layers up to runImage.topLayer, keeps
+                                     extension and buildpack layers; refuses io.buildpacks.rebasable=false, another
+                                     os/arch or an unrecorded run image without --force (exit 72); prints the digest
+        inspect <image>              an app image's run image, rebasable, buildpacks, extensions and processes, or
+                                     a builder's buildpacks, extensions, orders and run images
         bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
         bench extend [flags]         benchmark the extender against buildah bud on a Debian base (-runs 5
                                      -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench); needs root
@@ -89,6 +98,10 @@ public final class Main {
         return 3;
       case "run":
         return new RunCommand(env, out, System.err, RoutingImageStore::withDefaults).run(rest);
+      case "rebase":
+        return new RebaseCommand(out, RoutingImageStore.withDefaults()).run(rest);
+      case "inspect":
+        return new InspectCommand(out, RoutingImageStore.withDefaults()).run(rest);
       case "bench":
         if (rest.length > 0 && rest[0].equals("detect")) {
           return new DetectBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));

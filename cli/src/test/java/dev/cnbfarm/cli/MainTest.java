@@ -33,4 +33,17 @@ class MainTest {
     assertThat(bytes.toString(StandardCharsets.UTF_8))
         .isEqualTo("ERROR: usage: cnbfarm builder create --config <builder.toml> --image <image-ref>\n");
   }
+
+  @Test
+  void rebaseAndInspectAreListedAndDispatched() {
+    assertThat(run("help")).isZero();
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("rebase <app-image> [--run-image <image>] [--force] [--tag <image>]...", "inspect <image>");
+    bytes.reset();
+    assertThat(run("rebase")).isEqualTo(3);
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("ERROR: usage: cnbfarm rebase <app-image>");
+    bytes.reset();
+    assertThat(run("inspect")).isEqualTo(3);
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("ERROR: usage: cnbfarm inspect <image>\n");
+  }
 }

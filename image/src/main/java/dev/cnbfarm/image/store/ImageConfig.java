@@ -132,6 +132,31 @@ public final class ImageConfig {
     });
   }
 
+  /** The top-level {@code created} timestamp, if any. */
+  public Optional<String> created() {
+    return nonEmpty(Json.text(json, "created"));
+  }
+
+  /**
+   * This config with the whole runtime {@code config} object (Env, Entrypoint, Cmd, User,
+   * WorkingDir, Labels, ExposedPorts... and fields not modelled here) taken from {@code other}.
+   */
+  public ImageConfig withRuntimeConfigOf(ImageConfig other) {
+    JsonNode theirs = other.json.get("config");
+    return edit(n -> n.set("config", theirs == null ? Json.MAPPER.createObjectNode() : theirs.deepCopy()));
+  }
+
+  /** Replaces {@code rootfs.diff_ids} and {@code history} (bottom first). */
+  public ImageConfig withRootfs(List<Digest> diffIds, List<History> history) {
+    return edit(n -> {
+      ObjectNode r = n.putObject("rootfs").put("type", "layers");
+      ArrayNode ids = r.putArray("diff_ids");
+      diffIds.forEach(d -> ids.add(d.value()));
+      n.putArray("history");
+      history.forEach(h -> appendHistory(n, h));
+    });
+  }
+
   /** Appends a layer's diffID and its history entry. */
   public ImageConfig withLayer(Digest diffId, History history) {
     return edit(n -> {

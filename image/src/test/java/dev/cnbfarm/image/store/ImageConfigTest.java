@@ -49,6 +49,28 @@ class ImageConfigTest {
   }
 
   @Test
+  void takesTheWholeRuntimeConfigFromAnotherAndReplacesRootfsAndHistory() {
+    ImageConfig app = ImageConfig.parse(CONFIG.getBytes(StandardCharsets.UTF_8));
+    Digest a = Digest.of("a".getBytes(StandardCharsets.UTF_8));
+    Digest b = Digest.of("b".getBytes(StandardCharsets.UTF_8));
+    ImageConfig base = ImageConfig.empty(Platform.LINUX_AMD64).withEnv(List.of("BASE=1"));
+
+    ImageConfig merged = base.withRuntimeConfigOf(app).withRootfs(List.of(a, b),
+        List.of(new ImageConfig.History("", "a", "", false), new ImageConfig.History("", "ENV", "", true),
+            new ImageConfig.History("", "b", "", false)));
+
+    assertThat(merged.platform()).isEqualTo(Platform.LINUX_AMD64);
+    assertThat(merged.env()).containsExactly("A=1");
+    assertThat(merged.cmd()).containsExactly("web");
+    assertThat(new String(merged.toJson(), StandardCharsets.UTF_8)).contains("\"StopSignal\":\"SIGTERM\"");
+    assertThat(merged.diffIds()).containsExactly(a, b);
+    assertThat(merged.history()).extracting(ImageConfig.History::createdBy).containsExactly("a", "ENV", "b");
+    assertThat(merged.created()).isEmpty();
+    assertThat(app.created()).contains("2024-01-01T00:00:00Z");
+    assertThat(base.env()).containsExactly("BASE=1");
+  }
+
+  @Test
   void manifestJsonRoundTripsAndIsCanonical() {
     Manifest m = Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(new byte[] {1}), 1),
         List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digest.of(new byte[] {2}), 2)));

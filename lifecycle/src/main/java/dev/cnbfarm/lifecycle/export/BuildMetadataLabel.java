@@ -1,5 +1,6 @@
 package dev.cnbfarm.lifecycle.export;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import dev.cnbfarm.lifecycle.toml.TomlTable;
@@ -99,6 +100,43 @@ public record BuildMetadataLabel(List<Module> buildpacks, List<Module> extension
       labels.add(new BuildpackLabel(t.requireString("key"), t.string("value", "")));
     }
     return new BuildMetadataLabel(buildpacks, extensions, processes, launcher, labels);
+  }
+
+  /**
+   * Parses the label value as pack and the reference lifecycle write it; absent arrays are empty,
+   * an absent launcher has empty fields. A malformed value is an INVALID_INPUT error.
+   */
+  public static BuildMetadataLabel parse(String json) {
+    JsonNode root = LabelJson.read(json, LABEL);
+    List<Process> processes = new ArrayList<>();
+    for (JsonNode p : root.path("processes")) {
+      processes.add(new Process(p.path("type").asText(""), strings(p.path("command")), strings(p.path("args")),
+          p.path("direct").asBoolean(false), p.path("buildpackID").asText("")));
+    }
+    JsonNode l = root.path("launcher");
+    JsonNode git = l.path("source").path("git");
+    return new BuildMetadataLabel(modules(root.path("buildpacks")), modules(root.path("extensions")), processes,
+        new Launcher(l.path("version").asText(""), git.path("repository").asText(""), git.path("commit").asText("")),
+        List.of());
+  }
+
+  private static List<Module> modules(JsonNode array) {
+    List<Module> out = new ArrayList<>();
+    for (JsonNode m : array) {
+      out.add(new Module(m.path("id").asText(""), m.path("version").asText(""), m.path("homepage").asText(""),
+          m.path("api").asText("")));
+    }
+    return out;
+  }
+
+  /** A JSON string array, or a single string (an old-style command) as one element. */
+  private static List<String> strings(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    if (node.isTextual()) {
+      out.add(node.asText());
+    }
+    node.forEach(n -> out.add(n.asText()));
+    return out;
   }
 
   /** The label value: compact JSON, keys sorted. */
