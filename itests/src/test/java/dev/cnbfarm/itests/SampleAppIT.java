@@ -91,6 +91,19 @@ class SampleAppIT {
         images + ":app"));
     assertThat(Files.readString(layers.resolve("report.toml"))).as("the same build exports the same image")
         .isEqualTo(firstDigest);
+
+    String inspect = cli("inspect", images + ":app");
+    assertThat(inspect).contains(images + ":run-tiny", "samples/hello-extensions", "samples/motd", "web");
+
+    // a new run-tiny at the same tag (a security fix, say): rebase swaps it in under the app and the
+    // run-image extension's layer, downloading nothing
+    Path fixed = rootfs("run-tiny-2", "run tiny, patched");
+    Files.writeString(fixed.resolve("etc/patched"), "yes\n");
+    cli("image", "from-dir", "-user", "cnb", "-env", "PATH=/bin", "-label", "io.buildpacks.rebasable=true",
+        fixed.toString(), images + ":run-tiny");
+    cli("rebase", images + ":app");
+    String rebased = cli("run", images + ":app", "--", "/bin/cat", "/etc/patched", "/opt/motd/motd");
+    assertThat(rebased).contains("yes", "motd v2: built with cnbfarm");
   }
 
   private static String[] args(String a, String b, List<String> common, String... more) {

@@ -3,9 +3,10 @@
 # ships none. It needs only a POSIX /bin/sh in the run image (no awk, sed, cat or TOML parser).
 #
 # What it does (platform.md "Launch", buildpack.md "Environment"):
-#   1. picks the process: the link's name when started as /cnb/process/<type> (a symlink to this
-#      script), else CNB_PROCESS_TYPE, else the default process type, else the first argument when
-#      it names a type; with no process, the arguments are the command;
+#   1. picks the process as the reference launcher does: the link's name when started as
+#      /cnb/process/<type> (a symlink to this script), else CNB_PROCESS_TYPE, else the first
+#      argument when it names a type; other arguments are a custom command; with no arguments at
+#      all, the default process type;
 #   2. for each buildpack in group order and each of its launch layers (sorted): bin -> PATH,
 #      lib -> LD_LIBRARY_PATH, then env/, env.launch/ and env.launch/<process>/ files
 #      (NAME, NAME.override, NAME.default, NAME.append, NAME.prepend, NAME.delim);
@@ -186,13 +187,12 @@ case $0 in
   */cnb/process/*) process=${0##*/} ;;
   *) process=${CNB_PROCESS_TYPE:-} ;;
 esac
-if [ -z "$process" ] && [ -f "$config_dir/default-process" ]; then
-  read_value "$config_dir/default-process"
-  process=$value
-fi
 if [ -z "$process" ] && [ $# -gt 0 ] && [ -d "$config_dir/processes/$1" ]; then
   process=$1
   shift
+elif [ -z "$process" ] && [ $# -eq 0 ] && [ -f "$config_dir/default-process" ]; then
+  read_value "$config_dir/default-process"
+  process=$value
 fi
 case $process in
   */* | . | ..) fail "invalid process type '$process'" ;;

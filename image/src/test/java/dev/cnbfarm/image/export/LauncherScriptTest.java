@@ -90,9 +90,16 @@ class LauncherScriptTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"/bin/sh", "busybox"})
-  void userArgsAreAppendedOneArgumentEach(String shell) throws Exception {
-    Result r = launch(shell, Map.of(), "one", "two words");
+  void userArgsAreAppendedToTheChosenProcessOneArgumentEach(String shell) throws Exception {
+    Result r = launch(shell, Map.of("CNB_PROCESS_TYPE", "web"), "one", "two words");
     assertThat(r.stdout).endsWith("args=one two words\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/bin/sh", "busybox"})
+  void argumentsWithoutAProcessTypeAreACustomCommandEvenWithADefault(String shell) throws Exception {
+    Result r = launch(shell, Map.of(), "/bin/echo", "custom", "command");
+    assertThat(r.stdout).isEqualTo("custom command\n");
   }
 
   @ParameterizedTest

@@ -52,8 +52,8 @@ class ShellLauncherImageTest {
   }
 
   @Test
-  void userArgsAreAppendedToTheDefaultProcess() {
-    assertThat(run(List.of("a", "b c"), Map.of()).stdout).containsExactly(
+  void userArgsAreAppendedToTheProcessCnbProcessTypeNames() {
+    assertThat(run(List.of("a", "b c"), Map.of("CNB_PROCESS_TYPE", "web")).stdout).containsExactly(
         "hello GREETING=from env.launch process=web pwd=/workspace uid=1000 args=--from-web a b c");
   }
 
