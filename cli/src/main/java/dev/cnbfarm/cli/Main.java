@@ -6,6 +6,7 @@ import dev.cnbfarm.cli.image.FromDirCommand;
 import dev.cnbfarm.cli.image.InspectCommand;
 import dev.cnbfarm.cli.image.RebaseCommand;
 import dev.cnbfarm.cli.lifecycle.BuilderCommand;
+import dev.cnbfarm.cli.bench.ExportBenchmark;
 import dev.cnbfarm.cli.bench.ExtendBenchmark;
 import dev.cnbfarm.cli.bench.RssProbe;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
@@ -60,6 +61,8 @@ public final class Main {
         bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
         bench extend [flags]         benchmark the extender against buildah bud on a Debian base (-runs 5
                                      -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench); needs root
+        bench export [flags]         benchmark export (all layers in the registry) of 10 MB and 1 GB app images
+                                     against skopeo copy, and rebase of the 1 GB one (-runs 7 -copies 3)
         version                      print the version
         help                         this text
       """;
@@ -109,11 +112,14 @@ public final class Main {
         if (rest.length > 0 && rest[0].equals("extend")) {
           return new ExtendBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
         }
+        if (rest.length > 0 && rest[0].equals("export")) {
+          return new ExportBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
+        }
         if (rest.length > 0 && rest[0].equals("extend-rss")) {
           // hidden: the child JVM of bench extend's peak-RSS measurement
           return RssProbe.child(Arrays.copyOfRange(rest, 1, rest.length), out);
         }
-        out.println("ERROR: usage: cnbfarm bench detect|extend [flags]");
+        out.println("ERROR: usage: cnbfarm bench detect|extend|export [flags]");
         return 3;
       default:
         out.println("ERROR: unknown command '" + args[0] + "'");
