@@ -10,7 +10,9 @@
 #   2. for each buildpack in group order and each of its launch layers (sorted): bin -> PATH,
 #      lib -> LD_LIBRARY_PATH, then env/, env.launch/ and env.launch/<process>/ files
 #      (NAME, NAME.override, NAME.default, NAME.append, NAME.prepend, NAME.delim);
-#   3. sources each launch layer's profile.d/* then profile.d/<process>/*, then <app>/.profile;
+#   3. runs each launch layer's exec.d/* then exec.d/<process>/* programs and exports the variables
+#      each writes to file descriptor 3 as TOML (NAME = "value" lines; basic strings only);
+#   3b. sources each launch layer's profile.d/* then profile.d/<process>/*, then <app>/.profile;
 #   4. cd to the process's working-dir (default: the app dir) and execs command, args, then "$@".
 #
 # It reads the plain-text process table the cnbfarm exporter writes next to metadata.toml:
@@ -180,6 +182,55 @@ source_dir() {
   done
 }
 
+# exec.d: runs each executable file of $1 (sorted) with file descriptor 3 open for its output,
+# which is TOML: NAME = "value" lines (basic strings; \" and \\ escapes); exports each variable.
+run_exec_d() {
+  [ -d "$1" ] || return 0
+  for _x in "$1"/*; do
+    [ -f "$_x" ] && [ -x "$_x" ] || continue
+    _xout=$("$_x" 3>&1 1>&2) || fail "exec.d program $_x failed"
+    while IFS= read -r _xline || [ -n "$_xline" ]; do
+      case $_xline in
+        '' | '#'*) continue ;;
+        *=*) ;;
+        *) fail "exec.d program $_x wrote an unreadable line: $_xline" ;;
+      esac
+      _xkey=$(trim "${_xline%%=*}")
+      _xval=$(trim "${_xline#*=}")
+      case $_xkey in
+        '' | *[!A-Za-z0-9_]*) fail "exec.d program $_x wrote an invalid name: $_xkey" ;;
+      esac
+      case $_xval in
+        \"*\") _xval=${_xval#\"}; _xval=${_xval%\"} ;;
+        *) fail "exec.d program $_x: only string values are supported ($_xkey)" ;;
+      esac
+      export "$_xkey=$(unescape "$_xval")"
+    done <<EXECD
+$_xout
+EXECD
+  done
+}
+
+# prints $1 without leading and trailing blanks
+trim() {
+  _t=$1
+  _t=${_t#"${_t%%[! 	]*}"}
+  printf '%s' "${_t%"${_t##*[! 	]}"}"
+}
+
+# prints $1 with TOML basic-string escapes \" and \\ resolved
+unescape() {
+  _in=$1
+  _res=
+  while [ -n "$_in" ]; do
+    case $_in in
+      \\?*) _in=${_in#?}; _res=$_res${_in%"${_in#?}"}; _in=${_in#?} ;;
+      *) _res=$_res${_in%"${_in#?}"}; _in=${_in#?} ;;
+    esac
+  done
+  printf '%s' "$_res"
+}
+
 # --- 1. pick the process -----------------------------------------------------------------------
 # Started as /cnb/process/<type>, the link's name wins over an inherited CNB_PROCESS_TYPE (this
 # launcher exports it, so a process starting another one through its link would see its own).
@@ -227,7 +278,23 @@ done
 set +f
 IFS=$_old_ifs
 
-# --- 3. profile scripts ---------------------------------------------------------------------------
+# --- 3. exec.d programs (buildpack.md "exec.d") ---------------------------------------------------
+IFS='
+'
+set -f
+for layer in $layer_list; do
+  IFS=$_old_ifs
+  set +f
+  run_exec_d "$layer/exec.d"
+  [ -n "$process" ] && run_exec_d "$layer/exec.d/$process"
+  set -f
+  IFS='
+'
+done
+set +f
+IFS=$_old_ifs
+
+# --- 3b. profile scripts --------------------------------------------------------------------------
 IFS='
 '
 set -f

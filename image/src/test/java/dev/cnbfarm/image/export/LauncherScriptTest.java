@@ -74,6 +74,34 @@ class LauncherScriptTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"/bin/sh", "busybox"})
+  void execDProgramsSetVariablesThroughFileDescriptorThree(String shell) throws Exception {
+    write("config/processes/execd/command", "sh\n-c\n");
+    write("config/processes/execd/args", "echo \"X=$FROM_EXECD Y=$ONLY_EXECD G=$GREETING\"\n");
+    write("config/processes/execd/direct", "true\n");
+    write("bp_b/late/exec.d/10-set", "#!/bin/sh\necho 'noise on stdout'\n"
+        + "printf '%s\\n' '# a comment' 'FROM_EXECD = \"exec \\\"d\\\" \\\\ value\"' >&3\n");
+    write("bp_b/late/exec.d/execd/20-only", "#!/bin/sh\necho 'ONLY_EXECD=\"for this process\"' >&3\n");
+    for (String f : new String[] {"bp_b/late/exec.d/10-set", "bp_b/late/exec.d/execd/20-only"}) {
+      Files.setPosixFilePermissions(layers.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    Result r = launch(shell, Map.of("CNB_PROCESS_TYPE", "execd"));
+    assertThat(r.code).as(r.stderr).isZero();
+    assertThat(r.stdout).isEqualTo("X=exec \"d\" \\ value Y=for this process G=hello from bp_b\n");
+    assertThat(r.stderr).contains("noise on stdout");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/bin/sh", "busybox"})
+  void aFailingExecDProgramStopsTheLaunch(String shell) throws Exception {
+    write("bp_b/late/exec.d/broken", "#!/bin/sh\nexit 3\n");
+    Files.setPosixFilePermissions(layers.resolve("bp_b/late/exec.d/broken"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Result r = launch(shell, Map.of());
+    assertThat(r.code).isNotZero();
+    assertThat(r.stderr).contains("exec.d program").contains("broken");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/bin/sh", "busybox"})
   void theDefaultProcessGetsLaunchEnvBinProfileAndAppDir(String shell) throws Exception {
     Result r = launch(shell, Map.of("LIST", "a", "PRE", "second", "DEF", "preset"));
     assertThat(r.code).as(r.stderr).isZero();
