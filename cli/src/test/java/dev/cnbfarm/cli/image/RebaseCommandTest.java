@@ -13,7 +13,7 @@ import dev.cnbfarm.image.store.RegistrySettings;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import dev.cnbfarm.image.testing.AppImageFixture;
 import dev.cnbfarm.image.testing.BusyboxRunImage;
-import dev.cnbfarm.image.testing.CountingImageStore;
+import dev.cnbfarm.image.store.CountingImageStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

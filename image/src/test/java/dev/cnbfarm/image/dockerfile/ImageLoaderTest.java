@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.dockerfile;
 
+import dev.cnbfarm.image.store.CountingImageStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,21 +9,17 @@ import dev.cnbfarm.image.layer.LayerWriter;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.rootfs.RootfsCache;
-import dev.cnbfarm.image.store.BlobPush;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageConfig;
-import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.InvalidImageException;
 import dev.cnbfarm.image.store.Manifest;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,14 +51,14 @@ class ImageLoaderTest {
 
   @Test
   void secondLoadOfTheSameImageUnpacksNothing(@TempDir Path tmp) {
-    CountingStore counting = new CountingStore(base.store);
+    CountingImageStore counting = new CountingImageStore(base.store);
     RootfsCache cache = RootfsCache.open(tmp.resolve("cache"));
     ImageState first = new ImageLoader(counting, cache, tmp.resolve("dl")).load(base.image);
-    assertThat(counting.pulls.get()).isEqualTo(2);
+    assertThat(counting.pulled().size()).isEqualTo(2);
 
     ImageState second = new ImageLoader(counting, cache, tmp.resolve("dl")).load(base.image);
 
-    assertThat(counting.pulls.get()).isEqualTo(2);
+    assertThat(counting.pulled().size()).isEqualTo(2);
     assertThat(second).isEqualTo(first);
   }
 
@@ -86,51 +83,5 @@ class ImageLoaderTest {
         .hasMessageContaining("unpacks to diffID " + blob.diffId())
         .hasMessageContaining("config says " + wrong);
     assertThat(tmp.resolve("cache/layers")).isEmptyDirectory();
-  }
-
-  /** Delegates to a store and counts blob pulls. */
-  static final class CountingStore implements ImageStore {
-    final ImageStore delegate;
-    final AtomicInteger pulls = new AtomicInteger();
-
-    CountingStore(ImageStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Image read(ImageRef ref, Platform platform) {
-      return delegate.read(ref, platform);
-    }
-
-    @Override
-    public boolean hasBlob(ImageRef repository, Digest digest) {
-      return delegate.hasBlob(repository, digest);
-    }
-
-    @Override
-    public void pullBlob(ImageRef repository, Digest digest, OutputStream out) {
-      pulls.incrementAndGet();
-      delegate.pullBlob(repository, digest, out);
-    }
-
-    @Override
-    public BlobPush pushBlob(ImageRef repository, LayerBlob blob) {
-      return delegate.pushBlob(repository, blob);
-    }
-
-    @Override
-    public BlobPush pushBlob(ImageRef repository, byte[] content) {
-      return delegate.pushBlob(repository, content);
-    }
-
-    @Override
-    public BlobPush mountBlob(ImageRef repository, Digest digest, ImageRef from) {
-      return delegate.mountBlob(repository, digest, from);
-    }
-
-    @Override
-    public Digest pushManifest(ImageRef ref, dev.cnbfarm.image.store.Manifest manifest, byte[] config) {
-      return delegate.pushManifest(ref, manifest, config);
-    }
   }
 }

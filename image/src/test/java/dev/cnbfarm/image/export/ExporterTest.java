@@ -21,7 +21,7 @@ import dev.cnbfarm.image.store.RegistryImageStore;
 import dev.cnbfarm.image.store.RegistrySettings;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import dev.cnbfarm.image.testing.BusyboxRunImage;
-import dev.cnbfarm.image.testing.CountingImageStore;
+import dev.cnbfarm.image.store.CountingImageStore;
 import dev.cnbfarm.image.testing.LocalRegistry;
 import dev.cnbfarm.lifecycle.export.BuildMetadataLabel;
 import dev.cnbfarm.lifecycle.failure.FailureCode;

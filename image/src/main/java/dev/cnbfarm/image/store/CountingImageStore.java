@@ -1,21 +1,21 @@
-package dev.cnbfarm.image.testing;
+package dev.cnbfarm.image.store;
 
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
-import dev.cnbfarm.image.store.BlobPush;
-import dev.cnbfarm.image.store.Image;
-import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.Manifest;
-import dev.cnbfarm.image.store.Platform;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Test decorator: delegates everything and records which blobs were pulled. Thread-safe. */
+/**
+ * Delegates everything and records which blobs were pulled and how many were uploaded: how
+ * benchmarks and tests prove that export and rebase move no layer bytes. Thread-safe.
+ */
 public final class CountingImageStore implements ImageStore {
   private final ImageStore delegate;
   private final List<Digest> pulled = new CopyOnWriteArrayList<>();
+  private final AtomicInteger uploads = new AtomicInteger();
 
   public CountingImageStore(ImageStore delegate) {
     this.delegate = delegate;
@@ -26,8 +26,14 @@ public final class CountingImageStore implements ImageStore {
     return List.copyOf(pulled);
   }
 
+  /** How many blob pushes or mounts ended {@link BlobPush.Outcome#UPLOADED}. */
+  public int uploads() {
+    return uploads.get();
+  }
+
   public void reset() {
     pulled.clear();
+    uploads.set(0);
   }
 
   @Override
@@ -48,21 +54,28 @@ public final class CountingImageStore implements ImageStore {
 
   @Override
   public BlobPush pushBlob(ImageRef repository, LayerBlob blob) {
-    return delegate.pushBlob(repository, blob);
+    return counted(delegate.pushBlob(repository, blob));
   }
 
   @Override
   public BlobPush pushBlob(ImageRef repository, byte[] content) {
-    return delegate.pushBlob(repository, content);
+    return counted(delegate.pushBlob(repository, content));
   }
 
   @Override
   public BlobPush mountBlob(ImageRef repository, Digest digest, ImageRef from) {
-    return delegate.mountBlob(repository, digest, from);
+    return counted(delegate.mountBlob(repository, digest, from));
   }
 
   @Override
   public Digest pushManifest(ImageRef ref, Manifest manifest, byte[] config) {
     return delegate.pushManifest(ref, manifest, config);
+  }
+
+  private BlobPush counted(BlobPush push) {
+    if (push.outcome() == BlobPush.Outcome.UPLOADED) {
+      uploads.incrementAndGet();
+    }
+    return push;
   }
 }
