@@ -1,5 +1,7 @@
 package dev.cnbfarm.cli.bench;
 
+import dev.cnbfarm.image.store.CountingImageStore;
+import dev.cnbfarm.image.store.RegistryProcess;
 import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.image.export.ExportRequest;
 import dev.cnbfarm.image.export.ExportResult;
@@ -28,7 +30,6 @@ import dev.cnbfarm.lifecycle.platform.GroupEntry;
 import dev.cnbfarm.lifecycle.platform.RunMetadata;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -73,7 +73,7 @@ public final class ExportBenchmark {
     DebianBase.delete(work);
     try (RegistryProcess registry = RegistryProcess.start(work.resolve("registry"))) {
       out.printf("registry: docker-registry pid %d on %s%n", registry.pid(), registry.host());
-      CountingStore store = new CountingStore(RoutingImageStore.withDefaults());
+      CountingImageStore store = new CountingImageStore(RoutingImageStore.withDefaults());
       String h = registry.host();
       out.println("setup (untimed): run images of random data, gzip level 0");
       Image small = runImage(store, ImageRef.parse(h + "/bench/run-10m:a"), work, List.of(5 * MB), 1);
@@ -120,7 +120,7 @@ public final class ExportBenchmark {
 
   record RebaseSample(double median, int runs, int replaced, int kept) {}
 
-  private Sample exportAndCopy(CountingStore store, String host, String size, Image run, Path app, Path work,
+  private Sample exportAndCopy(CountingImageStore store, String host, String size, Image run, Path app, Path work,
       int runs, int copies) {
     ImageRef target = ImageRef.parse(host + "/bench/app-" + size + ":1");
     ExportRequest req = request(app, run, host + "/bench/run-" + size, target);
@@ -131,16 +131,16 @@ public final class ExportBenchmark {
         first.count(BlobPush.Outcome.EXISTED));
     List<Double> times = new ArrayList<>();
     for (int i = 1; i <= runs; i++) {
-      int pulls = store.pulls.get();
-      int uploads = store.uploads.get();
+      int pulls = store.pulled().size();
+      int uploads = store.uploads();
       long start = System.nanoTime();
       ExportResult r = exporter.export(req);
       double s = (System.nanoTime() - start) / 1e9;
       if (!r.digest().equals(first.digest())) {
         throw new IllegalStateException("export " + i + " gave " + r.digest() + ", the first gave " + first.digest());
       }
-      if (r.count(BlobPush.Outcome.EXISTED) != r.layers().size() || store.pulls.get() != pulls
-          || store.uploads.get() != uploads) {
+      if (r.count(BlobPush.Outcome.EXISTED) != r.layers().size() || store.pulled().size() != pulls
+          || store.uploads() != uploads) {
         throw new IllegalStateException("export " + i + " moved blobs: " + r.layers());
       }
       times.add(s);
@@ -179,7 +179,7 @@ public final class ExportBenchmark {
         ExtendBenchmark.median(times), ExtendBenchmark.median(uploads));
   }
 
-  private RebaseSample rebase(CountingStore store, ImageRef app, Image runA, Image runB, int runs) {
+  private RebaseSample rebase(CountingImageStore store, ImageRef app, Image runA, Image runB, int runs) {
     Rebaser rebaser = new Rebaser(store, Reporter.NONE);
     List<Double> times = new ArrayList<>();
     Digest[] seen = new Digest[2];
@@ -187,8 +187,8 @@ public final class ExportBenchmark {
     for (int i = 1; i <= runs * 2; i++) {
       boolean toB = i % 2 == 1;
       Image onto = toB ? runB : runA;
-      int pulls = store.pulls.get();
-      int uploads = store.uploads.get();
+      int pulls = store.pulled().size();
+      int uploads = store.uploads();
       long start = System.nanoTime();
       RebaseResult r = rebaser.rebase(new RebaseRequest(app, Optional.of(onto.ref()), false, List.of()));
       double s = (System.nanoTime() - start) / 1e9;
@@ -198,9 +198,9 @@ public final class ExportBenchmark {
           || !store.read(app).manifestDigest().equals(r.digest())) {
         throw new IllegalStateException("rebase " + i + " onto " + onto.ref() + " did not put the app on its layers");
       }
-      if (store.pulls.get() != pulls || store.uploads.get() != uploads) {
-        throw new IllegalStateException("rebase " + i + " pulled " + (store.pulls.get() - pulls) + " and uploaded "
-            + (store.uploads.get() - uploads) + " blobs");
+      if (store.pulled().size() != pulls || store.uploads() != uploads) {
+        throw new IllegalStateException("rebase " + i + " pulled " + (store.pulled().size() - pulls) + " and uploaded "
+            + (store.uploads() - uploads) + " blobs");
       }
       int k = toB ? 0 : 1;
       if (seen[k] != null && !seen[k].equals(r.digest())) {
@@ -320,60 +320,6 @@ public final class ExportBenchmark {
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException e) {
       return "?";
-    }
-  }
-
-  /** Counts blob pulls and uploads (UPLOADED outcomes) that go through it. */
-  static final class CountingStore implements ImageStore {
-    private final ImageStore delegate;
-    final AtomicInteger pulls = new AtomicInteger();
-    final AtomicInteger uploads = new AtomicInteger();
-
-    CountingStore(ImageStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Image read(ImageRef ref, Platform platform) {
-      return delegate.read(ref, platform);
-    }
-
-    @Override
-    public boolean hasBlob(ImageRef repository, Digest digest) {
-      return delegate.hasBlob(repository, digest);
-    }
-
-    @Override
-    public void pullBlob(ImageRef repository, Digest digest, OutputStream o) {
-      pulls.incrementAndGet();
-      delegate.pullBlob(repository, digest, o);
-    }
-
-    @Override
-    public BlobPush pushBlob(ImageRef repository, LayerBlob blob) {
-      return counted(delegate.pushBlob(repository, blob));
-    }
-
-    @Override
-    public BlobPush pushBlob(ImageRef repository, byte[] content) {
-      return counted(delegate.pushBlob(repository, content));
-    }
-
-    @Override
-    public BlobPush mountBlob(ImageRef repository, Digest digest, ImageRef from) {
-      return counted(delegate.mountBlob(repository, digest, from));
-    }
-
-    @Override
-    public Digest pushManifest(ImageRef ref, Manifest manifest, byte[] config) {
-      return delegate.pushManifest(ref, manifest, config);
-    }
-
-    private BlobPush counted(BlobPush push) {
-      if (push.outcome() == BlobPush.Outcome.UPLOADED) {
-        uploads.incrementAndGet();
-      }
-      return push;
     }
   }
 }

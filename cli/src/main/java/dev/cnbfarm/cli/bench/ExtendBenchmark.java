@@ -1,5 +1,6 @@
 package dev.cnbfarm.cli.bench;
 
+import dev.cnbfarm.image.store.RegistryProcess;
 import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.extend.ExtendWorkspace;
 import dev.cnbfarm.extend.ExtenderPhase;

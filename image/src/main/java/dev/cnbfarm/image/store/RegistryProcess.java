@@ -1,4 +1,4 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.image.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's {@code docker-registry} as a child process for benchmarks: our own config file (never
+ * Debian's {@code docker-registry} as a child process, for benchmarks and tests: our own config file (never
  * the shipped one, which listens on every interface with htpasswd auth), {@code 127.0.0.1} on a
  * free port, storage in a directory the caller keeps, so pushed images survive between runs.
  * {@link #close()} stops exactly this process, by its PID. Not thread-safe.
@@ -37,8 +37,14 @@ public final class RegistryProcess implements AutoCloseable {
    * {@code GET /v2/} answers 200.
    */
   public static RegistryProcess start(Path dir) {
-    if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException(BINARY + " is missing (apt-get install -y --no-install-recommends docker-registry)");
+    return start(BINARY, dir);
+  }
+
+  /** As {@link #start(Path)} with the registry binary at {@code binary}; a missing one fails, naming the package. */
+  public static RegistryProcess start(Path binary, Path dir) {
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(binary + " is missing: run 'apt-get install -y --no-install-recommends "
+          + "docker-registry'");
     }
     try {
       Files.createDirectories(dir.resolve("data"));
@@ -51,7 +57,7 @@ public final class RegistryProcess implements AutoCloseable {
           "http: {addr: 127.0.0.1:" + port + "}",
           ""));
       Path log = dir.resolve("registry.log");
-      Process process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+      Process process = new ProcessBuilder(binary.toString(), "serve", config.toString())
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       RegistryProcess registry = new RegistryProcess(process, log, port);
       try {
@@ -62,7 +68,7 @@ public final class RegistryProcess implements AutoCloseable {
       }
       return registry;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + BINARY, e);
+      throw new UncheckedIOException("cannot start " + binary, e);
     }
   }
 
@@ -71,13 +77,18 @@ public final class RegistryProcess implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** {@code http://127.0.0.1:<port>}. */
+  public URI uri() {
+    return URI.create("http://" + host());
+  }
+
   public long pid() {
     return process.pid();
   }
 
   private void awaitReady() throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-    URI v2 = URI.create("http://" + host() + "/v2/");
+    URI v2 = uri().resolve("/v2/");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

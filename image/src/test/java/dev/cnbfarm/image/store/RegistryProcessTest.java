@@ -1,4 +1,4 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.image.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
