@@ -256,59 +256,53 @@ if [ -z "$process" ] && [ $# -eq 0 ]; then
   fail "no default process type; set CNB_PROCESS_TYPE or pass a command"
 fi
 
-# --- 2. launch env of every launch layer ---------------------------------------------------------
+# Runs "$1 <layer>" for every launch layer, in this shell (so its exports stay) and without
+# splitting or globbing the layer paths, which are listed one a line.
+each_layer() {
+  _el_ifs=$IFS
+  IFS='
+'
+  set -f
+  for _el_layer in $layer_list; do
+    IFS=$_el_ifs
+    set +f
+    "$1" "$_el_layer"
+    set -f
+    IFS='
+'
+  done
+  set +f
+  IFS=$_el_ifs
+}
+
+layer_env() {
+  [ -d "$1/bin" ] && prepend_path PATH "$1/bin"
+  [ -d "$1/lib" ] && prepend_path LD_LIBRARY_PATH "$1/lib"
+  apply_env_dir "$1/env"
+  apply_env_dir "$1/env.launch"
+  [ -n "$process" ] && apply_env_dir "$1/env.launch/$process"
+  return 0
+}
+
+layer_exec_d() {
+  run_exec_d "$1/exec.d"
+  [ -n "$process" ] && run_exec_d "$1/exec.d/$process"
+  return 0
+}
+
+layer_profile() {
+  source_dir "$1/profile.d"
+  [ -n "$process" ] && source_dir "$1/profile.d/$process"
+  return 0
+}
+
 layer_list=$(launch_layers)
-# iterate over lines without a pipe, so the exports stay in this shell
-_old_ifs=$IFS
-IFS='
-'
-set -f
-for layer in $layer_list; do
-  IFS=$_old_ifs
-  set +f
-  [ -d "$layer/bin" ] && prepend_path PATH "$layer/bin"
-  [ -d "$layer/lib" ] && prepend_path LD_LIBRARY_PATH "$layer/lib"
-  apply_env_dir "$layer/env"
-  apply_env_dir "$layer/env.launch"
-  [ -n "$process" ] && apply_env_dir "$layer/env.launch/$process"
-  set -f
-  IFS='
-'
-done
-set +f
-IFS=$_old_ifs
-
+# --- 2. launch env of every launch layer ---------------------------------------------------------
+each_layer layer_env
 # --- 3. exec.d programs (buildpack.md "exec.d") ---------------------------------------------------
-IFS='
-'
-set -f
-for layer in $layer_list; do
-  IFS=$_old_ifs
-  set +f
-  run_exec_d "$layer/exec.d"
-  [ -n "$process" ] && run_exec_d "$layer/exec.d/$process"
-  set -f
-  IFS='
-'
-done
-set +f
-IFS=$_old_ifs
-
+each_layer layer_exec_d
 # --- 3b. profile scripts --------------------------------------------------------------------------
-IFS='
-'
-set -f
-for layer in $layer_list; do
-  IFS=$_old_ifs
-  set +f
-  source_dir "$layer/profile.d"
-  [ -n "$process" ] && source_dir "$layer/profile.d/$process"
-  set -f
-  IFS='
-'
-done
-set +f
-IFS=$_old_ifs
+each_layer layer_profile
 # shellcheck disable=SC1091
 [ -f "$app_dir/.profile" ] && . "$app_dir/.profile"
 
