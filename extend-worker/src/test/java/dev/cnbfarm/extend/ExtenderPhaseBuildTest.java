@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +91,39 @@ class ExtenderPhaseBuildTest {
         .isEqualTo("uid=1000:1000 home=/home/cnb tool=/opt/tool eq=a=b\ntool-ran\n");
     assertThat(layers.resolve("extended")).doesNotExist();
     assertThat(Files.readString(layers.resolve("config/metadata.toml"))).contains("[[extensions]]", "ext/tool");
+  }
+
+  @Test
+  void twoBuildDockerfilesThatChangeNoFilesStillBuild() throws IOException {
+    // Each gives the same empty layer: the build's overlay must not stack one lowerdir twice.
+    Files.writeString(layers.resolve("group.toml"), """
+        [[group]]
+        id = "bp/uses-tool"
+        version = "1.0.0"
+        api = "0.10"
+        [[group-extensions]]
+        id = "ext/tool"
+        version = "1"
+        api = "0.11"
+        [[group-extensions]]
+        id = "ext/noop-a"
+        version = "1"
+        api = "0.11"
+        [[group-extensions]]
+        id = "ext/noop-b"
+        version = "1"
+        api = "0.11"
+        """);
+    for (String id : List.of("ext_noop-a", "ext_noop-b")) {
+      Path ext = Files.createDirectories(layers.resolve("generated/" + id));
+      Files.writeString(ext.resolve("build.Dockerfile"),
+          "ARG base_image\nFROM ${base_image}\nARG build_id=0\nRUN echo ${build_id} > /dev/null\nRUN true\n");
+    }
+
+    ExtenderPhase.Outcome o = extend(Map.of());
+
+    assertThat(o.dockerfiles()).isEqualTo(3);
+    assertThat(Files.readString(layers.resolve("bp_uses-tool/report.txt"))).endsWith("tool-ran\n");
   }
 
   @Test

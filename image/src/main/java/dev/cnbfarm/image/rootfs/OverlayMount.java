@@ -48,7 +48,7 @@ public final class OverlayMount implements AutoCloseable {
     return stepDir;
   }
 
-  /** The image's layer directories, top first (not including the mount-point layer). */
+  /** The layer directories as stacked, top first, each once (not including the mount-point layer). */
   public List<Path> lowers() {
     return lowers;
   }

@@ -1,6 +1,7 @@
 package dev.cnbfarm.image.rootfs;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -9,7 +10,8 @@ import java.util.List;
  *
  * <p>overlayfs stacks at most {@value #MAX_LOWERS_KERNEL} lower directories ({@code
  * OVL_MAX_STACK}); one of them is reserved for the sandbox's mount-point layer, hence {@link
- * #MAX_LAYERS}.
+ * #MAX_LAYERS}. The limit counts distinct layers: an image may list one layer several times (see
+ * {@link #stackedLowers()}).
  */
 public record RootfsPlan(List<Path> lowers) {
   /** The kernel's limit on lower directories of one overlay mount. */
@@ -23,15 +25,36 @@ public record RootfsPlan(List<Path> lowers) {
     if (lowers.isEmpty()) {
       throw new IllegalArgumentException("a rootfs needs at least one layer");
     }
-    if (lowers.size() > MAX_LAYERS) {
-      throw new IllegalArgumentException(
-          lowers.size() + " layers exceed the overlayfs stack limit of " + MAX_LAYERS);
-    }
     for (Path lower : lowers) {
       if (!lower.isAbsolute()) {
         throw new IllegalArgumentException("layer dir must be absolute: " + lower);
       }
     }
+    int distinct = distinct(lowers).size();
+    if (distinct > MAX_LAYERS) {
+      throw new IllegalArgumentException(
+          distinct + " layers exceed the overlayfs stack limit of " + MAX_LAYERS);
+    }
+  }
+
+  /**
+   * The layer dirs to hand to overlayfs, top first, each once. An image may carry one layer
+   * several times: Docker-built images repeat the empty layer, and Dockerfile steps that change no
+   * files all give the same empty layer (one rootfs cache dir). overlayfs refuses a repeated
+   * {@code lowerdir} ("conflicting lowerdir path", ELOOP), so only the topmost occurrence is kept.
+   * That changes nothing in the merged view: every file, whiteout and opaque dir of a lower copy
+   * is also in the upper copy, which sits above everything between them.
+   */
+  public List<Path> stackedLowers() {
+    return distinct(lowers);
+  }
+
+  private static List<Path> distinct(List<Path> lowers) {
+    LinkedHashSet<Path> seen = new LinkedHashSet<>();
+    for (Path lower : lowers) {
+      seen.add(lower.normalize());
+    }
+    return List.copyOf(seen);
   }
 
   /** A plan over {@code lowers}, top layer first. */

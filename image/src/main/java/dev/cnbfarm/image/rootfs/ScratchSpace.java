@@ -61,7 +61,8 @@ public final class ScratchSpace {
    */
   public OverlayMount prepare(RootfsPlan plan) {
     Path stepDir = root.resolve(UUID.randomUUID().toString());
-    String options = options(plan.lowers().size());
+    List<Path> lowers = plan.stackedLowers();
+    String options = options(lowers.size());
     if (options.length() > OverlayMount.MAX_OPTIONS_LENGTH) {
       throw new IllegalArgumentException(
           "overlay options are " + options.length() + " bytes, over the page-size limit");
@@ -71,13 +72,13 @@ public final class ScratchSpace {
       for (String dir : List.of("upper", "work", "merged", "mounts", "l")) {
         Files.createDirectory(stepDir.resolve(dir));
       }
-      for (int i = 0; i < plan.lowers().size(); i++) {
-        Files.createSymbolicLink(stepDir.resolve(linkName(i)), plan.lowers().get(i));
+      for (int i = 0; i < lowers.size(); i++) {
+        Files.createSymbolicLink(stepDir.resolve(linkName(i)), lowers.get(i));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare step scratch " + stepDir, e);
     }
-    return new OverlayMount(stepDir, plan.lowers(), options);
+    return new OverlayMount(stepDir, lowers, options);
   }
 
   private static String options(int layers) {

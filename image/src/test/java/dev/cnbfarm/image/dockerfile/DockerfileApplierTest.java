@@ -114,6 +114,28 @@ class DockerfileApplierTest {
   }
 
   @Test
+  void stepsThatChangeNoFilesStackTheSameEmptyLayerTwiceAndLaterStepsStillMount() throws IOException {
+    // Two RUN steps that change nothing give two identical empty layers (one rootfs dir); the
+    // third step mounts an overlay over both, which overlayfs refuses for a repeated lowerdir.
+    ApplyResult r = apply("""
+        ARG base_image
+        FROM ${base_image}
+        ARG build_id=0
+        RUN echo ${build_id} > /dev/null
+        RUN true
+        RUN id -u > /tmp/uid
+        """, Map.of());
+    assertThat(r.newLayers()).hasSize(3);
+    assertThat(r.newLayers().get(0).diffId()).isEqualTo(r.newLayers().get(1).diffId());
+    assertThat(r.image().stack().readText("/tmp/uid")).contains("1000\n");
+    ApplyResult again = applier.apply(new ApplyRequest(r.image(),
+        Files.writeString(work.resolve("Dockerfile-second"), "ARG base_image\nFROM ${base_image}\nRUN true\nRUN cat /tmp/uid > /tmp/seen\n"),
+        Map.of("build_id", UUID.randomUUID().toString(), "user_id", "1000", "group_id", "1000",
+            "base_image", "registry.test/base@sha256:" + "b".repeat(64)), context, "test/ext2"));
+    assertThat(again.image().stack().readText("/tmp/seen")).contains("1000\n");
+  }
+
+  @Test
   void ignoredPathsNeverEnterALayer() throws IOException {
     ApplyResult r = apply("""
         ARG base_image

@@ -48,6 +48,24 @@ class ScratchSpaceTest {
   }
 
   @Test
+  void aLayerListedTwiceIsStackedOnceAtItsTopmostPlaceAndCountsOnceTowardsTheLimit() throws IOException {
+    Path empty = tmp.resolve("empty");
+    Path users = tmp.resolve("users");
+    Path busybox = tmp.resolve("busybox");
+    List<Path> layers = new ArrayList<>(List.of(empty, users, empty, busybox));
+    for (int i = 0; i < RootfsPlan.MAX_LAYERS; i++) {
+      layers.add(empty);
+    }
+    ScratchSpace scratch = ScratchSpace.open(tmp.resolve("scratch"));
+
+    try (OverlayMount mount = scratch.prepare(RootfsPlan.of(layers))) {
+      assertThat(mount.lowers()).containsExactly(empty, users, busybox);
+      assertThat(mount.options()).startsWith("userxattr,lowerdir=mounts:l/0:l/1:l/2,");
+      assertThat(Files.readSymbolicLink(mount.stepDir().resolve("l/2"))).isEqualTo(busybox);
+    }
+  }
+
+  @Test
   void rejectsMoreLayersThanOverlayfsCanStack() {
     List<Path> layers = new ArrayList<>();
     for (int i = 0; i <= RootfsPlan.MAX_LAYERS; i++) {

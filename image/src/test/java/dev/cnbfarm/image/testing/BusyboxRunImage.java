@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,26 +32,53 @@ public final class BusyboxRunImage {
 
   /** Writes the image to {@code oci:<dir>/layout:run}. */
   public static LayoutRef write(Path dir, String rebasable) throws IOException {
+    return write(dir, rebasable, false);
+  }
+
+  /**
+   * Writes the image to {@code oci:<dir>/layout:run}; with {@code repeatEmptyLayer} its manifest
+   * lists one empty layer blob twice, above busybox and on top (busybox, empty, users, empty), as
+   * Docker-built images often do.
+   */
+  public static LayoutRef write(Path dir, String rebasable, boolean repeatEmptyLayer) throws IOException {
     Path busybox = Files.createDirectories(dir.resolve("busybox"));
     BusyboxImage.writeBaseLayer(busybox);
     Path users = Files.createDirectories(dir.resolve("users/etc"));
     Files.writeString(users.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\ncnb:x:1000:1000::/home/cnb:/bin/sh\n");
     Files.writeString(users.resolve("group"), "root:x:0:\ncnb:x:1000:\n");
-    LayerBlob l1 = LayerWriter.of().writeTree(busybox, dir.resolve("l1.tar.gz"));
-    LayerBlob l2 = LayerWriter.of().writeTree(dir.resolve("users"), dir.resolve("l2.tar.gz"));
-    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
-        .withLayer(l1.diffId(), new ImageConfig.History("", "busybox", "", false))
-        .withLayer(l2.diffId(), new ImageConfig.History("", "users", "", false))
-        .withEnv(List.of("PATH=/bin", "HOME=/home/cnb")).withUser("cnb").withCmd(List.of("sh"))
+    List<LayerBlob> layers = new ArrayList<>();
+    List<String> createdBy = new ArrayList<>();
+    layers.add(LayerWriter.of().writeTree(busybox, dir.resolve("l1.tar.gz")));
+    createdBy.add("busybox");
+    LayerBlob empty = repeatEmptyLayer
+        ? LayerWriter.of().writeTree(Files.createDirectories(dir.resolve("empty")), dir.resolve("empty.tar.gz"))
+        : null;
+    if (empty != null) {
+      layers.add(empty);
+      createdBy.add("empty");
+    }
+    layers.add(LayerWriter.of().writeTree(dir.resolve("users"), dir.resolve("l2.tar.gz")));
+    createdBy.add("users");
+    if (empty != null) {
+      layers.add(empty);
+      createdBy.add("empty again");
+    }
+    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64);
+    for (int i = 0; i < layers.size(); i++) {
+      config = config.withLayer(layers.get(i).diffId(), new ImageConfig.History("", createdBy.get(i), "", false));
+    }
+    config = config.withEnv(List.of("PATH=/bin", "HOME=/home/cnb")).withUser("cnb").withCmd(List.of("sh"))
         .withLabels(Map.of("io.buildpacks.rebasable", rebasable, "org.example.base", "busybox"));
     LayoutRef ref = LayoutRef.of(dir.resolve("layout"), "run");
     OciLayoutImageStore store = new OciLayoutImageStore();
-    store.pushBlob(ref, l1);
-    store.pushBlob(ref, l2);
+    List<Descriptor> descriptors = new ArrayList<>();
+    for (LayerBlob blob : layers) {
+      store.pushBlob(ref, blob);
+      descriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
+    }
     byte[] json = config.toJson();
     store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
-        List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, l1.digest(), l1.size()),
-            Descriptor.of(MediaTypes.OCI_LAYER_GZIP, l2.digest(), l2.size()))), json);
+        descriptors), json);
     return ref;
   }
 
