@@ -16,16 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one command in fresh mount, PID, UTS and IPC namespaces (plus a network namespace for {@link
- * NetworkMode#NONE}), chrooted into a {@link SandboxRoot}, with a clean env, a numeric uid:gid, a
- * time limit and line-by-line output. Needs root and util-linux {@code unshare}/{@code setpriv}.
+ * Runs one command confined to a {@link SandboxRoot} under bubblewrap: a new root by {@code
+ * pivot_root}, fresh mount, PID, IPC, UTS and cgroup namespaces (plus a network namespace for
+ * {@link NetworkMode#NONE}), a clean env, a numeric uid:gid (non-root in a user namespace of its
+ * own), seccomp, a per-step cgroup with the {@link SandboxLimits}, a time limit and line-by-line
+ * output. Needs root, util-linux {@code unshare}/{@code setpriv} and {@code bwrap}.
  *
- * <p>Every mount (overlay, {@code /proc}, {@code /dev}, binds) is made by the setup script inside
- * the new, private mount namespace, so none is ever visible on the host, and all vanish with the
- * namespace: at normal exit, at the time limit (the sandbox kills PID 1 of the namespace, and the
- * kernel kills the rest), and when the JVM dies ({@code setpriv --pdeathsig KILL} kills {@code
- * unshare}, whose {@code --kill-child} kills PID 1). See {@link SetupScript} for the cwd and uid
- * handling and {@link MountPoints} for how mount points stay out of the upper dir.
+ * <p>The overlay and the binds are mounted by the setup script inside the new, private mount
+ * namespace, so none is ever visible on the host, and all vanish with the namespace: at normal
+ * exit, at the time limit (the sandbox kills PID 1 of the namespace, and the kernel kills the
+ * rest), and when the JVM dies ({@code setpriv --pdeathsig KILL} kills {@code unshare}, whose
+ * {@code --kill-child} kills PID 1, and bubblewrap's {@code --die-with-parent} its children). See
+ * {@link SetupScript} and {@link BwrapArgs} for what is set up, and {@link MountPoints} for how
+ * mount points stay out of the upper dir.
  *
  * <p>Thread-safe: runs are independent; {@link #run} blocks its calling thread for the run (which
  * matters: the parent-death signal is tied to that thread).
@@ -168,7 +171,11 @@ public final class Sandbox {
     cmd.add(tools.setpriv().toString());
     cmd.add("--pdeathsig=KILL");
     cmd.add(tools.unshare().toString());
-    cmd.addAll(List.of("--mount", "--pid", "--fork", "--kill-child", "--propagation=private"));
+    // --mount-proc: bubblewrap reads /proc/<pid> of its child by the pid in this namespace, so
+    // /proc must be this namespace's (the host's /proc would show another process or none).
+    cmd.addAll(
+        List.of(
+            "--mount", "--pid", "--fork", "--kill-child", "--propagation=private", "--mount-proc"));
     cmd.add(tools.sh().toString());
     cmd.add(control.resolve("setup.sh").toString());
     return cmd;
