@@ -90,7 +90,22 @@ public final class RunCommand {
         | SandboxException | UncheckedIOException e) {
       err.println("ERROR: cannot run " + parsed.image() + ": " + e.getMessage());
       return ERROR;
+    } catch (RuntimeException e) {
+      // A hostile or broken image (an escaping layer entry, a bad whiteout, ...) never started: the
+      // documented 125 and one line, not a stack trace and exit 1.
+      err.println("ERROR: cannot run " + parsed.image() + ": " + describe(e));
+      return ERROR;
     }
+  }
+
+  /** The message, with its cause's when that adds something; never a class name. */
+  private static String describe(RuntimeException e) {
+    String message = e.getMessage() == null ? "internal error" : e.getMessage();
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+      message += ": " + cause.getMessage();
+    }
+    return message.replace('\n', ' ');
   }
 
   static Args parse(String[] args) {

@@ -3,14 +3,25 @@ package dev.cnbfarm.cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cnbfarm.image.layer.LayerBlob;
+import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.image.ref.LayoutRef;
+import dev.cnbfarm.image.store.Descriptor;
+import dev.cnbfarm.image.store.ImageConfig;
+import dev.cnbfarm.image.store.Manifest;
+import dev.cnbfarm.image.store.MediaTypes;
+import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.image.testing.ShLauncherAppImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +81,37 @@ class RunCommandTest {
   void aMissingImageIsAnErrorNotAnExitCodeOfTheApp() {
     assertThat(run(true, "oci:" + dir.resolve("none") + ":app")).isEqualTo(125);
     assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("ERROR: cannot run");
+  }
+
+  @Test
+  void aHostileLayerIsAnError125WithOneLineAndNoStackTrace() throws Exception {
+    Path tree = Files.createDirectories(dir.resolve("hostile-src"));
+    Files.writeString(tree.resolve("evil"), "x");
+    Path tar = dir.resolve("hostile.tar");
+    Process p = new ProcessBuilder("tar", "-C", tree.toString(), "--transform", "s,^,../../../../../../tmp/,",
+        "-cf", tar.toString(), "evil").redirectErrorStream(true).start();
+    assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    Path gz = dir.resolve("hostile.tar.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      Files.copy(tar, out);
+    }
+    LayerBlob layer = new LayerBlob(gz, Digest.of(Files.readAllBytes(gz)), Digest.of(Files.readAllBytes(tar)),
+        Files.size(gz));
+    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
+        .withLayer(layer.diffId(), new ImageConfig.History("", "hostile", "", false)).withCmd(List.of("sh"));
+    LayoutRef ref = LayoutRef.of(dir.resolve("hostile-layout"), "hostile");
+    OciLayoutImageStore store = new OciLayoutImageStore();
+    store.pushBlob(ref, layer);
+    byte[] json = config.toJson();
+    store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
+        List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(), layer.size()))), json);
+
+    int code = run(true, "oci:" + dir.resolve("hostile-layout") + ":hostile");
+
+    String err = stderr.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(err).isEqualTo(125);
+    assertThat(err.lines()).singleElement().asString().startsWith("ERROR: cannot run ").doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.cnbfarm.image.dockerfile;
 
 import dev.cnbfarm.image.layer.IgnoredPaths;
+import dev.cnbfarm.image.rootfs.OverlayMount;
 import dev.cnbfarm.image.rootfs.RootfsCache;
 import dev.cnbfarm.image.rootfs.ScratchSpace;
 import dev.cnbfarm.image.sandbox.Sandbox;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies one extension Dockerfile to an image (design.md §5): each instruction is one small
@@ -28,6 +30,7 @@ import java.util.Map;
  * collaborators are; each call is independent.
  */
 public final class DockerfileApplier {
+  private static final Set<String> LAYER_STEPS = Set.of("RUN", "COPY", "ADD");
   private static final Map<String, StepCommand> COMMANDS = Map.of("ARG", new ArgStep(), "ENV", new EnvStep(),
       "LABEL", new LabelStep(), "USER", new UserStep(), "WORKDIR", new WorkdirStep(), "SHELL", new ShellStep(),
       "RUN", new RunStep(), "COPY", new CopyStep(false), "ADD", new CopyStep(true));
@@ -53,6 +56,7 @@ public final class DockerfileApplier {
     }
     BuildState st = new BuildState(df, request);
     List<Instruction> body = stages.get(0).body();
+    checkLayerCount(df, request, body);
     int step = 0;
     for (Instruction ins : body) {
       step++;
@@ -61,6 +65,20 @@ public final class DockerfileApplier {
       COMMANDS.getOrDefault(ins.keyword(), SKIPPED).apply(ins, st, tools);
     }
     return new ApplyResult(st.image, st.newLayers, st.runsExecuted, st.cacheHits, st.warnings);
+  }
+
+  /**
+   * Fails before the first step when the result could not be stacked: every RUN, COPY and ADD adds
+   * a layer, and overlayfs stacks at most {@link OverlayMount#MAX_LAYERS}.
+   */
+  private static void checkLayerCount(Dockerfile df, ApplyRequest request, List<Instruction> body) {
+    int base = request.base().layers().size();
+    long steps = body.stream().filter(i -> LAYER_STEPS.contains(i.keyword())).count();
+    if (base + steps > OverlayMount.MAX_LAYERS) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, df.label() + ": the image would have " + (base + steps)
+          + " layers (" + base + " in the base image, " + steps + " from RUN/COPY/ADD); overlayfs stacks at most "
+          + OverlayMount.MAX_LAYERS + " (squash the base image or merge steps)");
+    }
   }
 
   private static Dockerfile parse(Path file) {

@@ -42,10 +42,11 @@ final class RunStep implements StepCommand {
       SandboxResult result = tools.sandbox().run(spec, tools.reporter()::info, tools.reporter()::info);
       st.runsExecuted++;
       if (result.timedOut()) {
-        throw StepFailure.of(st, ins, "killed after the step time limit of " + tools.timeLimit());
+        throw StepFailure.of(st, ins, "killed after the step time limit of " + tools.timeLimit() + result.limitNote());
       }
       if (result.exitCode() != 0) {
-        throw StepFailure.of(st, ins, "'" + ins.arguments() + "' returned a non-zero code: " + result.exitCode());
+        throw StepFailure.of(st, ins, "'" + ins.arguments() + "' returned a non-zero code: " + result.exitCode()
+            + result.limitNote());
       }
       StateLayer layer = tools.layers().make(mount.upperDir(), createdBy);
       tools.cache().store(key, layer.blob().orElseThrow());

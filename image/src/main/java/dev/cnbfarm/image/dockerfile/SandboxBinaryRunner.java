@@ -73,10 +73,12 @@ public final class SandboxBinaryRunner implements BinaryRunner {
       binds.mounts().forEach(spec::bind);
       SandboxResult result = sandbox.run(spec.build(), output::line, output::line);
       if (result.timedOut()) {
-        return new Execution(-1, output.text() + "\n[cnbfarm] killed after the time limit of " + invocation.timeout(),
-            result.elapsed(), "timed out after " + invocation.timeout());
+        return new Execution(-1, output.text() + "\n[cnbfarm] killed after the time limit of " + invocation.timeout()
+            + result.limitNote(), result.elapsed(), "timed out after " + invocation.timeout() + result.limitNote());
       }
-      return new Execution(result.exitCode(), output.text(), result.elapsed(), "");
+      String limits = result.limitNote();
+      return new Execution(result.exitCode(), limits.isEmpty() ? output.text() : output.text() + "\n[cnbfarm]"
+          + limits, result.elapsed(), "");
     } catch (SandboxException | IllegalArgumentException e) {
       return new Execution(-1, output.text(), Duration.ZERO, "cannot run " + invocation.executable()
           + " in the sandbox: " + e.getMessage());

@@ -56,10 +56,16 @@ public final class ScratchSpace {
    * Creates a fresh step dir for {@code plan}: empty upper, work, merged and mount-point dirs, and
    * the short {@code l/<n>} links to the layers. The caller closes the result after the step.
    *
-   * @throws IllegalArgumentException if the options would exceed {@link
+   * @throws IllegalArgumentException if the plan has more than {@link OverlayMount#MAX_LAYERS}
+   *     layers, or the options would exceed {@link
    *     OverlayMount#MAX_OPTIONS_LENGTH}
    */
   public OverlayMount prepare(RootfsPlan plan) {
+    if (plan.lowers().size() > OverlayMount.MAX_LAYERS) {
+      throw new IllegalArgumentException(
+          "the image has " + plan.lowers().size() + " layers; overlayfs stacks at most "
+              + OverlayMount.MAX_LAYERS + " (squash the base image)");
+    }
     Path stepDir = root.resolve(UUID.randomUUID().toString());
     List<Path> lowers = plan.stackedLowers();
     String options = options(lowers.size());

@@ -9,15 +9,15 @@ import java.util.Map;
 
 /**
  * Absolute paths of the host programs the sandbox uses (util-linux {@code unshare}/{@code setpriv}/
- * {@code mount}, coreutils, the host {@code /bin/sh}). Resolved once, so neither the host's nor the
- * command's {@code PATH} matters. Immutable.
+ * {@code mount}, bubblewrap's {@code bwrap}, the host {@code /bin/sh}). Resolved once, so neither
+ * the host's nor the command's {@code PATH} matters. Immutable.
  */
-record HostTools(Path sh, Path env, Path unshare, Path setpriv) {
+record HostTools(Path sh, Path unshare, Path setpriv, Path bwrap) {
   /** The {@code PATH} of the setup script, which runs host tools only. */
   static final String SETUP_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 
   private static final List<String> DIRS = List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin");
-  private static final List<String> SCRIPT_TOOLS = List.of("mount", "cp");
+  private static final List<String> SCRIPT_TOOLS = List.of("mount");
 
   /**
    * Finds the tools.
@@ -27,7 +27,7 @@ record HostTools(Path sh, Path env, Path unshare, Path setpriv) {
   static HostTools locate() {
     Map<String, Path> found = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
-    for (String tool : List.of("sh", "env", "unshare", "setpriv")) {
+    for (String tool : List.of("sh", "unshare", "setpriv", "bwrap")) {
       find(tool, found, missing);
     }
     for (String tool : SCRIPT_TOOLS) {
@@ -35,10 +35,12 @@ record HostTools(Path sh, Path env, Path unshare, Path setpriv) {
     }
     if (!missing.isEmpty()) {
       throw new SandboxException(
-          "host tools missing: " + String.join(", ", missing) + " (install util-linux, coreutils)");
+          "host tools missing: "
+              + String.join(", ", missing)
+              + " (install util-linux and bubblewrap)");
     }
     return new HostTools(
-        found.get("sh"), found.get("env"), found.get("unshare"), found.get("setpriv"));
+        found.get("sh"), found.get("unshare"), found.get("setpriv"), found.get("bwrap"));
   }
 
   private static void find(String tool, Map<String, Path> found, List<String> missing) {

@@ -16,16 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one command in fresh mount, PID, UTS and IPC namespaces (plus a network namespace for {@link
- * NetworkMode#NONE}), chrooted into a {@link SandboxRoot}, with a clean env, a numeric uid:gid, a
- * time limit and line-by-line output. Needs root and util-linux {@code unshare}/{@code setpriv}.
+ * Runs one command confined to a {@link SandboxRoot} under bubblewrap: a new root by {@code
+ * pivot_root}, fresh mount, PID, IPC, UTS and cgroup namespaces (plus a network namespace for
+ * {@link NetworkMode#NONE}), a clean env, a numeric uid:gid (non-root in a user namespace of its
+ * own), seccomp, a per-step cgroup with the {@link SandboxLimits}, a time limit and line-by-line
+ * output. Needs root, util-linux {@code unshare}/{@code setpriv} and {@code bwrap}.
  *
- * <p>Every mount (overlay, {@code /proc}, {@code /dev}, binds) is made by the setup script inside
- * the new, private mount namespace, so none is ever visible on the host, and all vanish with the
- * namespace: at normal exit, at the time limit (the sandbox kills PID 1 of the namespace, and the
- * kernel kills the rest), and when the JVM dies ({@code setpriv --pdeathsig KILL} kills {@code
- * unshare}, whose {@code --kill-child} kills PID 1). See {@link SetupScript} for the cwd and uid
- * handling and {@link MountPoints} for how mount points stay out of the upper dir.
+ * <p>The overlay and the binds are mounted by the setup script inside the new, private mount
+ * namespace, so none is ever visible on the host, and all vanish with the namespace: at normal
+ * exit, at the time limit (the sandbox kills PID 1 of the namespace, and the kernel kills the
+ * rest), and when the JVM dies ({@code setpriv --pdeathsig KILL} kills {@code unshare}, whose
+ * {@code --kill-child} kills PID 1, and bubblewrap's {@code --die-with-parent} its children). See
+ * {@link SetupScript} and {@link BwrapArgs} for what is set up, and {@link MountPoints} for how
+ * mount points stay out of the upper dir.
  *
  * <p>Thread-safe: runs are independent; {@link #run} blocks its calling thread for the run (which
  * matters: the parent-death signal is tied to that thread).
@@ -35,19 +38,39 @@ public final class Sandbox {
   private static final Duration REAP_GRACE = Duration.ofSeconds(10);
   private static final int SETUP_ERR_LIMIT = 4096;
 
-  private final HostTools tools;
+  /** Where a long shell-form script appears in the sandbox: bubblewrap's private /dev tmpfs. */
+  static final String SCRIPT_PATH = "/dev/.cnbfarm-run-script";
 
-  private Sandbox(HostTools tools) {
+  private static final int MAX_ARG_BYTES = 128 * 1024 - 4096;
+
+  private final HostTools tools;
+  private final SandboxLimits limits;
+  private final byte[] seccomp;
+
+  private Sandbox(HostTools tools, SandboxLimits limits) {
     this.tools = tools;
+    this.limits = limits;
+    this.seccomp = SeccompFilter.program(SeccompFilter.host());
   }
 
   /**
-   * A sandbox using the host's tools.
+   * A sandbox using the host's tools, with the limits of the {@code CNBFARM_SANDBOX_*} settings in
+   * the process env (see {@link SandboxLimits#fromEnv}).
    *
-   * @throws SandboxException if {@code unshare}, {@code setpriv}, {@code mount} etc. are missing
+   * @throws SandboxException if {@code unshare}, {@code setpriv}, {@code bwrap} etc. are missing
+   * @throws IllegalArgumentException naming every bad {@code CNBFARM_SANDBOX_*} setting
    */
   public static Sandbox create() {
-    return new Sandbox(HostTools.locate());
+    return create(SandboxLimits.fromEnv(System.getenv()));
+  }
+
+  /**
+   * A sandbox using the host's tools and the given limits.
+   *
+   * @throws SandboxException if {@code unshare}, {@code setpriv}, {@code bwrap} etc. are missing
+   */
+  public static Sandbox create(SandboxLimits limits) {
+    return new Sandbox(HostTools.locate(), limits);
   }
 
   /**
@@ -61,17 +84,46 @@ public final class Sandbox {
    */
   public SandboxResult run(SandboxSpec spec, LineSink stdout, LineSink stderr) {
     Path control = createControlDir();
-    try {
+    try (StepCgroup cgroup = StepCgroup.create(limits)) {
       List<BindMount> binds = MountPoints.prepare(spec);
-      DevTemplate.write(control.resolve("dev"));
+      Files.createDirectory(control.resolve("root"));
+      Files.setAttribute(control, "unix:mode", 0711);
+      List<String> argv = spec.command().argv();
+      boolean scriptFile = needsScriptFile(spec.command());
+      if (scriptFile) {
+        String script = argv.get(argv.size() - 1);
+        Files.writeString(control.resolve("script"), script);
+        argv = new ArrayList<>(argv.subList(0, argv.size() - 1));
+        argv.add(". " + SCRIPT_PATH);
+      }
+      Files.write(control.resolve("seccomp"), seccomp);
+      Files.write(
+          control.resolve("args"),
+          BwrapArgs.encode(
+              BwrapArgs.of(spec, control.resolve("root"), scriptFile ? SCRIPT_PATH : null)));
       Files.writeString(
-          control.resolve("setup.sh"), SetupScript.render(spec, binds, control, tools));
-      return execute(spec, control, stdout, stderr);
+          control.resolve("setup.sh"),
+          SetupScript.render(spec, binds, control, tools, cgroup.dirs(), argv, scriptFile));
+      SandboxResult result = execute(spec, control, stdout, stderr);
+      List<String> exceeded = cgroup.exceeded();
+      return exceeded.isEmpty()
+          ? result
+          : new SandboxResult(result.exitCode(), result.elapsed(), result.timedOut(), exceeded);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare sandbox", e);
     } finally {
       deleteControlDir(control);
     }
+  }
+
+  /**
+   * Whether a shell-form script is too long for one argument ({@code MAX_ARG_STRLEN}, 128 KiB with
+   * its NUL; a margin is kept) and must reach the shell as a file.
+   */
+  static boolean needsScriptFile(SandboxCommand command) {
+    List<String> argv = command.argv();
+    return command.shellForm()
+        && argv.get(argv.size() - 1).getBytes(StandardCharsets.UTF_8).length > MAX_ARG_BYTES;
   }
 
   private SandboxResult execute(SandboxSpec spec, Path control, LineSink stdout, LineSink stderr)
@@ -119,11 +171,11 @@ public final class Sandbox {
     cmd.add(tools.setpriv().toString());
     cmd.add("--pdeathsig=KILL");
     cmd.add(tools.unshare().toString());
-    cmd.addAll(List.of("--mount", "--pid", "--uts", "--ipc", "--fork", "--kill-child"));
-    if (spec.network() == NetworkMode.NONE) {
-      cmd.add("--net");
-    }
-    cmd.add("--propagation=private");
+    // --mount-proc: bubblewrap reads /proc/<pid> of its child by the pid in this namespace, so
+    // /proc must be this namespace's (the host's /proc would show another process or none).
+    cmd.addAll(
+        List.of(
+            "--mount", "--pid", "--fork", "--kill-child", "--propagation=private", "--mount-proc"));
     cmd.add(tools.sh().toString());
     cmd.add(control.resolve("setup.sh").toString());
     return cmd;

@@ -8,8 +8,11 @@ import java.util.List;
  * Immutable.
  *
  * @param argv program and arguments; the program is looked up inside the root, never on the host
+ * @param shellForm whether the last argument is a script for the shell given by the others (RUN's
+ *     shell form); a script longer than the kernel's 128 KiB bound on one argument is then handed
+ *     to the shell as a file ({@code . <file>}) instead of through argv
  */
-public record SandboxCommand(List<String> argv) {
+public record SandboxCommand(List<String> argv, boolean shellForm) {
   /** Docker's default shell for the shell form of RUN. */
   public static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
 
@@ -23,6 +26,14 @@ public record SandboxCommand(List<String> argv) {
         throw new IllegalArgumentException("command argument contains NUL: " + arg);
       }
     }
+    if (shellForm && argv.size() < 2) {
+      throw new IllegalArgumentException("shell form needs a shell and a script");
+    }
+  }
+
+  /** An exec-form command. */
+  public SandboxCommand(List<String> argv) {
+    this(argv, false);
   }
 
   /** The exec form: {@code RUN ["prog", "arg"]}. */
@@ -44,6 +55,6 @@ public record SandboxCommand(List<String> argv) {
   public static SandboxCommand shell(List<String> shell, String script) {
     List<String> argv = new ArrayList<>(shell);
     argv.add(script);
-    return new SandboxCommand(argv);
+    return new SandboxCommand(argv, true);
   }
 }

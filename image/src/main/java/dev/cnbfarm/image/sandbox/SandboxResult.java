@@ -1,6 +1,7 @@
 package dev.cnbfarm.image.sandbox;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a sandboxed command ended. Immutable.
@@ -8,17 +9,31 @@ import java.time.Duration;
  * @param exitCode the command's exit code; {@code 128+n} when killed by signal {@code n}
  * @param elapsed wall time from start to the end of the namespace
  * @param timedOut whether the sandbox killed the command at its time limit
+ * @param limitsExceeded the {@link SandboxLimits} the run hit, as phrases naming the setting (e.g.
+ *     "hit the process limit of 4096 (CNBFARM_SANDBOX_PIDS); ..."); empty if none
  */
-public record SandboxResult(int exitCode, Duration elapsed, boolean timedOut) {
+public record SandboxResult(
+    int exitCode, Duration elapsed, boolean timedOut, List<String> limitsExceeded) {
 
   public SandboxResult {
     if (elapsed == null || elapsed.isNegative()) {
       throw new IllegalArgumentException("elapsed must be a non-negative duration: " + elapsed);
     }
+    limitsExceeded = List.copyOf(limitsExceeded);
+  }
+
+  /** A result that hit no resource limit. */
+  public SandboxResult(int exitCode, Duration elapsed, boolean timedOut) {
+    this(exitCode, elapsed, timedOut, List.of());
   }
 
   /** Exit code 0 within the time limit. */
   public boolean succeeded() {
     return exitCode == 0 && !timedOut;
+  }
+
+  /** {@code ""}, or {@code " (it <limits>)"} to append to a failure message. */
+  public String limitNote() {
+    return limitsExceeded.isEmpty() ? "" : " (it " + String.join(" and ", limitsExceeded) + ")";
   }
 }

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  *
  * @param root the overlay or plain directory that becomes {@code /}
  * @param command the argv, resolved inside the root
- * @param env exactly the environment of the command; nothing is inherited (no {@code PATH} unless
- *     given)
- * @param user numeric uid:gid; root only for Dockerfile steps
+ * @param env exactly the environment of the command, plus {@code PWD} (bubblewrap sets it to the
+ *     working dir); nothing is inherited (no {@code PATH} unless given)
+ * @param user numeric uid:gid; root only for Dockerfile steps and images without a user (then with
+ *     Docker's default capabilities), any other uid in a user namespace mapping only it
  * @param workingDir the command's cwd inside the root; must already exist there
  * @param binds host paths made visible inside the root; targets must not nest in each other nor lie
  *     under {@code /proc} or {@code /dev}

@@ -3,105 +3,124 @@ package dev.cnbfarm.image.sandbox;
 import dev.cnbfarm.image.rootfs.OverlayMount;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Renders the host-{@code sh} script that runs as PID 1 of the sandbox's namespaces: it mounts the
- * root, {@code /proc}, a minimal {@code /dev} and the binds, sets the hostname, then starts the
- * command through {@code env -i} and {@code unshare --root --wd --setgid --setuid}.
+ * Renders the host-{@code sh} script that runs as PID 1 of the sandbox's outer mount and PID
+ * namespaces: it joins the step's cgroups, mounts the root ({@code nodev,nosuid}) and the binds as
+ * root in the private mount namespace, then {@code exec}s bubblewrap, which takes its arguments
+ * from a file ({@link BwrapArgs}).
  *
  * <p>Why these choices:
  *
  * <ul>
  *   <li>The host's sh, not the image's: the image may have no shell at all.
- *   <li>{@code unshare --root=R --wd=D} does {@code chroot(R)} then {@code chdir(D)} as root, and
- *       only then {@code setgid}/{@code setuid} (clearing supplementary groups) and exec. So the
- *       working dir is entered inside the new root without needing any program from the image, and
- *       {@code chroot} still runs with the privilege it needs. coreutils {@code chroot} cannot do
- *       this: it always {@code chdir("/")}.
- *   <li>The command runs as a child of this script, not by {@code exec}: a non-root command loses
- *       the parent-death signal when its uid changes, so PID 1 stays a root shell that does keep
- *       it. When the {@code unshare} parent (and with it the JVM, via {@code setpriv --pdeathsig})
- *       dies, PID 1 is killed, and the kernel kills the rest of the PID namespace. The command is
- *       therefore PID 2, not PID 1.
+ *   <li>The overlay and the binds are mounted here, as root, because a non-root step's bubblewrap
+ *       runs unprivileged: it could neither mount an overlay nor reach bind sources below root-only
+ *       host directories. It gets the prepared root at {@code <control>/root}, a path the step's
+ *       uid can traverse, and binds it recursively, with the binds below it, as {@code /}.
+ *   <li>Non-root steps drop to uid:gid with {@code setpriv} <em>before</em> bubblewrap, which then
+ *       makes a user namespace mapping just that uid and gid to themselves: no capability in the
+ *       host's user namespace, and an empty bounding set.
+ *   <li>Root steps keep bubblewrap privileged (no user namespace: one mapped uid would break
+ *       {@code apt-get}'s {@code _apt} user, and a multi-uid mapping needs idmapped mounts). {@code
+ *       setpriv --bounding-set} first cuts the bounding set to what bubblewrap itself needs plus the
+ *       step's capabilities; bubblewrap then drops every capability but the step's.
+ *   <li>PID 1 stays tied to the JVM: {@code unshare --kill-child} kills it when {@code unshare}
+ *       dies (which {@code setpriv --pdeathsig} ties to the JVM), and {@code bwrap
+ *       --die-with-parent} re-arms the signal after the uid change.
  *   <li>Setup errors go to {@code setup.err} in the control dir and a {@code ready} file marks the
- *       hand-over to the command, so a failed mount is told apart from a failing command.
+ *       hand-over to bubblewrap, so a failed mount is told apart from a failing command.
  * </ul>
  *
  * Stateless.
  */
 final class SetupScript {
-  private static final List<String> DEVICES =
-      List.of("null", "zero", "full", "random", "urandom", "tty");
+  /** File descriptors the script opens for bubblewrap. */
+  static final int SECCOMP_FD = 5;
+  static final int ARGS_FD = 6;
+  static final int SCRIPT_FD = 7;
+
+  /**
+   * What bubblewrap itself needs (mounts, pivot_root, loopback, uid change) on top of the step's
+   * capabilities, for a root step's bounding set.
+   */
+  private static final List<String> BWRAP_CAPS =
+      List.of("sys_admin", "sys_chroot", "net_admin", "setuid", "setgid", "sys_ptrace");
 
   private SetupScript() {}
 
-  static String render(SandboxSpec spec, List<BindMount> binds, Path control, HostTools tools) {
+  static String render(
+      SandboxSpec spec,
+      List<BindMount> binds,
+      Path control,
+      HostTools tools,
+      List<Path> cgroups,
+      List<String> argv,
+      boolean scriptFile) {
     StringBuilder s = new StringBuilder();
     s.append("set -eu\n");
     s.append("exec 3>&2 2>").append(quote(control.resolve("setup.err").toString())).append('\n');
-    mountRoot(spec.root(), s);
-    s.append("mount -t proc -o nosuid,nodev,noexec proc \"$R/proc\"\n");
-    mountDev(control.resolve("dev"), s);
+    for (Path cgroup : cgroups) {
+      s.append("echo 0 > ").append(quote(cgroup.resolve("cgroup.procs").toString())).append('\n');
+    }
+    mountRoot(spec.root(), control, s);
     for (BindMount bind : binds) {
       String target = "\"$R\"" + quote(bind.target());
       // util-linux turns "--bind -o ro" into the bind plus the read-only remount.
       s.append("mount --bind ").append(bind.readOnly() ? "-o ro " : "");
       s.append(quote(bind.source().toString())).append(' ').append(target).append('\n');
     }
-    s.append("printf '%s' ")
-        .append(quote(spec.hostname()))
-        .append(" > /proc/sys/kernel/hostname\n");
     s.append(": > ").append(quote(control.resolve("ready").toString())).append('\n');
     s.append("exec 2>&3 3>&-\n");
-    s.append("set +e\n");
-    s.append(quote(tools.env().toString())).append(" -i --");
-    for (Map.Entry<String, String> var : spec.env().entrySet()) {
-      s.append(' ').append(quote(var.getKey() + "=" + var.getValue()));
+    s.append("exec ");
+    s.append(SECCOMP_FD).append('<').append(quote(control.resolve("seccomp").toString()));
+    s.append(' ').append(ARGS_FD).append('<').append(quote(control.resolve("args").toString()));
+    if (scriptFile) {
+      s.append(' ').append(SCRIPT_FD).append('<');
+      s.append(quote(control.resolve("script").toString()));
     }
-    s.append(' ').append(quote(tools.unshare().toString()));
-    s.append(" --root=\"$R\" --wd=").append(quote(spec.workingDir()));
-    s.append(" --setgid=").append(spec.user().gid()).append(" --setuid=").append(spec.user().uid());
+    s.append("\nexec ").append(quote(tools.setpriv().toString()));
+    if (spec.user().uid() == 0) {
+      s.append(" --bounding-set -all");
+      for (String cap : BWRAP_CAPS) {
+        s.append(",+").append(cap);
+      }
+      for (String cap : BwrapArgs.rootCapabilities(spec.network())) {
+        s.append(",+").append(cap.substring("CAP_".length()).toLowerCase(java.util.Locale.ROOT));
+      }
+    } else {
+      s.append(" --reuid=").append(spec.user().uid()).append(" --regid=").append(spec.user().gid());
+      s.append(" --clear-groups");
+    }
+    s.append(' ').append(quote(tools.bwrap().toString())).append(" --args ").append(ARGS_FD);
     s.append(" --");
-    for (String arg : spec.command().argv()) {
+    for (String arg : argv) {
       s.append(' ').append(quote(arg));
     }
-    s.append("\nstatus=$?\nexit \"$status\"\n");
+    s.append('\n');
     return s.toString();
   }
 
-  private static void mountRoot(SandboxRoot root, StringBuilder s) {
+  /**
+   * Mounts the root at {@code <control>/root}: bubblewrap resolves its source path with the step's
+   * uid, and the control dir (0711 below the sticky {@code /tmp}) is traversable where the scratch
+   * space or a plain-directory root need not be.
+   */
+  private static void mountRoot(SandboxRoot root, Path control, StringBuilder s) {
+    String target = quote(control.resolve("root").toString());
     if (root instanceof SandboxRoot.Overlay overlay) {
       OverlayMount mount = overlay.mount();
-      // Relative option paths keep the mount(2) data under one page; see OverlayMount.
+      // Relative option paths keep the mount(2) data under one page; see OverlayMount. nodev and
+      // nosuid are mount flags, not data, so they do not count against it.
       s.append("cd ").append(quote(mount.stepDir().toString())).append('\n');
-      s.append("mount -t overlay overlay -o ").append(quote(mount.options())).append(" merged\n");
-      s.append("R=").append(quote(mount.mergedDir().toString())).append('\n');
+      s.append("mount -t overlay overlay -o ").append(quote("nodev,nosuid," + mount.options()));
+      s.append(' ').append(target).append('\n');
     } else {
-      s.append("R=").append(quote(((SandboxRoot.Directory) root).dir().toString())).append('\n');
+      s.append("mount --bind -o nodev,nosuid ");
+      s.append(quote(((SandboxRoot.Directory) root).dir().toString())).append(' ').append(target);
+      s.append('\n');
     }
-  }
-
-  /**
-   * A 64 MiB tmpfs on {@code /dev}, filled by one {@code cp -a} of the host's device nodes (same
-   * major/minor, mode 0666) and of the control dir's {@code dev/} template (the usual symlinks and
-   * the {@code pts}/{@code shm} dirs), then a private devpts instance. One process instead of a
-   * dozen {@code mknod}/{@code ln} calls keeps the per-step overhead low. {@code /dev/shm} is a
-   * plain 1777 dir on that tmpfs rather than its own mount, for the same reason.
-   */
-  private static void mountDev(Path template, StringBuilder s) {
-    s.append("mount -t tmpfs -o nosuid,mode=0755,size=65536k dev \"$R/dev\"\n");
-    s.append("cp -a");
-    for (String device : DEVICES) {
-      s.append(" /dev/").append(device);
-    }
-    for (String entry : DevTemplate.ENTRIES) {
-      s.append(' ').append(quote(template.resolve(entry).toString()));
-    }
-    s.append(" \"$R/dev/\"\n");
-    s.append(
-        "mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec devpts"
-            + " \"$R/dev/pts\"\n");
+    s.append("R=").append(target).append('\n');
   }
 
   /** Single-quotes {@code text} for sh; safe for any byte sequence without NUL. */

@@ -214,6 +214,18 @@ class DockerfileApplierTest {
   }
 
   @Test
+  void aDockerfileThatWouldStackMoreLayersThanOverlayfsTakesFailsBeforeItsFirstStep() {
+    // 2 base layers + 499 RUNs = 501 layers; the first RUN would fail if it ran.
+    String df = "ARG base_image\nFROM ${base_image}\nRUN exit 3\n" + "RUN true\n".repeat(498);
+
+    assertThatThrownBy(() -> apply(df, Map.of()))
+        .isInstanceOf(LifecycleException.class)
+        .hasMessageContaining("would have 501 layers (2 in the base image, 499 from RUN/COPY/ADD)")
+        .hasMessageContaining("at most 499");
+    assertThat(lines).noneMatch(line -> line.contains("Step 1/"));
+  }
+
+  @Test
   void failingRunNamesTheFileLineAndExitCode() {
     assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nUSER root\nRUN exit 7\n", Map.of()))
         .isInstanceOf(LifecycleException.class).hasMessageContaining("line 4").hasMessageContaining("non-zero code: 7")

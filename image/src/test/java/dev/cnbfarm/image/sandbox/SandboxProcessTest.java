@@ -54,12 +54,12 @@ class SandboxProcessTest {
   }
 
   @Test
-  void runsInAFreshPidNamespaceUnderASetupShell() {
+  void runsInAFreshPidNamespaceUnderBubblewrapsInit() {
     Output out = fixture.run(step("ps -o pid,comm | head -2 | tail -1; ps -o pid | wc -l").build());
 
-    // PID 1 is the host setup shell (run from outside the root), the command its child; see
-    // SetupScript. ps sees a header, sh, the command shell, ps, wc.
-    assertThat(out.stdout.get(0).strip()).matches("1 +sh");
+    // PID 1 is bubblewrap's reaper (run from outside the root), the command its child; see
+    // SetupScript. ps sees a header, bwrap, the command shell, ps, wc.
+    assertThat(out.stdout.get(0).strip()).matches("1 +bwrap");
     assertThat(Integer.parseInt(out.stdout.get(1).strip())).isLessThan(8);
   }
 
@@ -85,7 +85,7 @@ class SandboxProcessTest {
   }
 
   @Test
-  void envIsExactlyTheGivenMap() {
+  void envIsExactlyTheGivenMapPlusPwd() {
     SandboxSpec spec =
         SandboxSpec.dockerfileRun(SandboxRoot.overlay(mount), SandboxCommand.exec("/bin/env"))
             .env(Map.of("PATH", "/bin", "GREETING", "it's \"quoted\" $HOME"))
@@ -93,7 +93,9 @@ class SandboxProcessTest {
 
     Output out = fixture.run(spec);
 
-    assertThat(out.stdout).containsExactlyInAnyOrder("PATH=/bin", "GREETING=it's \"quoted\" $HOME");
+    // bubblewrap always sets PWD to the working dir (as a shell would).
+    assertThat(out.stdout)
+        .containsExactlyInAnyOrder("PATH=/bin", "GREETING=it's \"quoted\" $HOME", "PWD=/");
   }
 
   @Test
