@@ -72,7 +72,8 @@ public final class DockerfileApplier {
    * a layer, and overlayfs stacks at most {@link OverlayMount#MAX_LAYERS}.
    */
   private static void checkLayerCount(Dockerfile df, ApplyRequest request, List<Instruction> body) {
-    int base = request.base().layers().size();
+    // A layer listed twice is stacked once (RootfsPlan#stackedLowers), so count distinct dirs.
+    int base = (int) request.base().layers().stream().map(l -> l.dir().normalize()).distinct().count();
     long steps = body.stream().filter(i -> LAYER_STEPS.contains(i.keyword())).count();
     if (base + steps > OverlayMount.MAX_LAYERS) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, df.label() + ": the image would have " + (base + steps)

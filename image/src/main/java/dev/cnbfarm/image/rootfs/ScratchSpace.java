@@ -61,13 +61,13 @@ public final class ScratchSpace {
    *     OverlayMount#MAX_OPTIONS_LENGTH}
    */
   public OverlayMount prepare(RootfsPlan plan) {
-    if (plan.lowers().size() > OverlayMount.MAX_LAYERS) {
+    List<Path> lowers = plan.stackedLowers();
+    if (lowers.size() > OverlayMount.MAX_LAYERS) {
       throw new IllegalArgumentException(
-          "the image has " + plan.lowers().size() + " layers; overlayfs stacks at most "
+          "the image has " + lowers.size() + " distinct layers; overlayfs stacks at most "
               + OverlayMount.MAX_LAYERS + " (squash the base image)");
     }
     Path stepDir = root.resolve(UUID.randomUUID().toString());
-    List<Path> lowers = plan.stackedLowers();
     String options = options(lowers.size());
     if (options.length() > OverlayMount.MAX_OPTIONS_LENGTH) {
       throw new IllegalArgumentException(
