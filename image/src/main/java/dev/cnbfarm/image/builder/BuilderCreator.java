@@ -236,7 +236,7 @@ public final class BuilderCreator {
     }
     Path tmp = scratch.resolve("base-" + layer.digest().value().replace(':', '-'));
     try (OutputStream out = Files.newOutputStream(tmp)) {
-      store.pullBlob(from, layer.digest(), out);
+      store.pullBlob(from, layer, out);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + layer.digest() + " from " + from, e);
     }

@@ -68,7 +68,7 @@ public final class ImageLoader {
     Path blob = Files.createTempFile(downloadDir, "layer-" + layer.digest().hex().substring(0, 12), ".blob");
     try {
       try (OutputStream out = Files.newOutputStream(blob)) {
-        store.pullBlob(image.ref(), layer.digest(), out);
+        store.pullBlob(image.ref(), layer, out);
       }
       Digest actual = unpackHashing(blob, dest);
       if (!actual.equals(diffId)) {

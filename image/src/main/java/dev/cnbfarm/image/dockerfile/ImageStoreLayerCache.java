@@ -83,7 +83,7 @@ public final class ImageStoreLayerCache implements LayerCache {
     Files.createDirectories(blobDir);
     Path tmp = Files.createTempFile(blobDir, "cached", ".tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
-      store.pullBlob(from, layer.digest(), out);
+      store.pullBlob(from, layer, out);
     } catch (UncheckedIOException e) {
       Files.deleteIfExists(tmp);
       throw e;

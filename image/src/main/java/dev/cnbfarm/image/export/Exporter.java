@@ -240,7 +240,7 @@ public final class Exporter {
       Path tmp = Files.createTempFile("cnbfarm-export-", ".blob");
       try {
         try (OutputStream out = Files.newOutputStream(tmp)) {
-          store.pullBlob(p.mountFrom(), digest, out);
+          store.pullBlob(p.mountFrom(), p.descriptor(), out);
         }
         return store.pushBlob(target, new LayerBlob(tmp, digest, p.diffId(), p.descriptor().size()));
       } finally {

@@ -1,5 +1,7 @@
 package dev.cnbfarm.image.ref;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,6 +19,8 @@ public final class RegistryRef implements ImageRef {
       Pattern.compile("(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
           + "|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
   private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+  private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(?:\\." + OCTET + "){3}");
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
 
   private final String registry;
@@ -143,10 +147,31 @@ public final class RegistryRef implements ImageRef {
     return of(registry, newRepository, tag, digest);
   }
 
+  /**
+   * Judged by address, never by a name prefix ({@code 127.evil.com} is a DNS name anyone can
+   * point anywhere): {@code localhost}, a dotted-quad literal in {@code 127.0.0.0/8}, or an IPv6
+   * literal that is a loopback address ({@code [::1]}, {@code [::ffff:127.0.0.1]}). Names are
+   * never resolved here.
+   */
   @Override
   public boolean isLoopback() {
     String host = registry.replaceFirst(":[0-9]+$", "");
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    if (host.equals("localhost")) {
+      return true;
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      return ipv6Loopback(host.substring(1, host.length() - 1));
+    }
+    return IPV4_LOOPBACK.matcher(host).matches();
+  }
+
+  private static boolean ipv6Loopback(String literal) {
+    try {
+      // a literal with ':' is parsed, never looked up
+      return literal.contains(":") && InetAddress.getByName(literal).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   @Override

@@ -53,6 +53,12 @@ public final class CountingImageStore implements ImageStore {
   }
 
   @Override
+  public void pullBlob(ImageRef repository, Descriptor blob, OutputStream out) {
+    pulled.add(blob.digest());
+    delegate.pullBlob(repository, blob, out);
+  }
+
+  @Override
   public BlobPush pushBlob(ImageRef repository, LayerBlob blob) {
     return counted(delegate.pushBlob(repository, blob));
   }

@@ -26,6 +26,12 @@ public interface ImageStore {
   /** Streams a blob's bytes to {@code out} (which stays open), checking its digest. */
   void pullBlob(ImageRef repository, Digest digest, OutputStream out);
 
+  /**
+   * Streams the blob a descriptor names to {@code out} (which stays open), checking its digest and
+   * reading no more than its size: a store sending more fails at {@code size + 1} bytes.
+   */
+  void pullBlob(ImageRef repository, Descriptor blob, OutputStream out);
+
   /** Uploads a layer unless the repository already has it. */
   BlobPush pushBlob(ImageRef repository, LayerBlob blob);
 

@@ -23,13 +23,16 @@ final class JibClients {
   private static final String USER_AGENT = "cnbfarm";
   private final RegistrySettings settings;
   private final RegistryCalls calls;
-  private final FailoverHttpClient secure = new FailoverHttpClient(false, false, e -> {});
-  private final FailoverHttpClient insecure = new FailoverHttpClient(true, false, e -> {});
+  private final FailoverHttpClient secure;
+  private final FailoverHttpClient insecure;
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
 
   JibClients(RegistrySettings settings, RegistryCalls calls) {
     this.settings = settings;
     this.calls = calls;
+    RegistryHttp http = new RegistryHttp(settings);
+    this.secure = http.client(false);
+    this.insecure = http.client(true);
   }
 
   RegistryClient pull(RegistryRef ref) {
@@ -70,6 +73,7 @@ final class JibClients {
   }
 
   private Optional<Credential> credential(RegistryRef ref) {
+    DockerConfigCheck.check(settings.dockerConfig());
     CredentialRetrieverFactory factory =
         CredentialRetrieverFactory.forImage(ImageReference.of(ref.registry(), ref.repository(), null), e -> {});
     for (CredentialRetriever retriever : List.of(factory.dockerConfig(settings.dockerConfig()),

@@ -58,6 +58,21 @@ public final class OciLayoutImageStore implements ImageStore {
     return Files.isRegularFile(blobPath(layout(repository), digest));
   }
 
+  /** A local file: the bound only turns an oversized blob into a clear error. */
+  @Override
+  public void pullBlob(ImageRef repository, Descriptor blob, OutputStream out) {
+    BoundedOutputStream bounded = new BoundedOutputStream(out, blob.size(),
+        "blob " + blob.digest() + " in " + repository + " is larger than its descriptor's " + blob.size() + " bytes");
+    try {
+      pullBlob(repository, blob.digest(), bounded);
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof OversizedBodyException t) {
+        throw new InvalidImageException(t.getMessage(), t);
+      }
+      throw e;
+    }
+  }
+
   @Override
   public void pullBlob(ImageRef repository, Digest digest, OutputStream out) {
     Path blob = blobPath(layout(repository), digest);

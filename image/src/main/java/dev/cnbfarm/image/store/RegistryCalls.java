@@ -5,24 +5,39 @@ import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.http.ResponseException;
 import com.google.cloud.tools.jib.registry.RegistryCredentialsNotSentException;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import org.apache.http.NoHttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs Jib registry calls with bounded retries and translates Jib's checked exceptions into our
  * {@link ImageStoreException}s (style.md §5): 401/403 → unauthorized (user), 404 → not found, other
- * 4xx → invalid, 5xx/429/I-O → retried, then {@link RetryableImageStoreException}. Immutable.
+ * 4xx → invalid, 5xx/429/I-O → retried, then {@link RetryableImageStoreException}. One {@link
+ * OperationDeadline} covers all attempts of an operation; a nested call shares its caller's. An
+ * interrupt stays an interrupt: the flag is kept and a {@link CancellationException} (never a
+ * retryable error) ends the call. Immutable.
  */
 final class RegistryCalls {
   private static final Logger log = LoggerFactory.getLogger(RegistryCalls.class);
   private final int maxAttempts;
   private final Duration initialBackoff;
+  private final Duration deadline;
 
   RegistryCalls(int maxAttempts, Duration initialBackoff) {
+    this(maxAttempts, initialBackoff, RegistrySettings.defaults().operationTimeout());
+  }
+
+  RegistryCalls(int maxAttempts, Duration initialBackoff, Duration deadline) {
     this.maxAttempts = maxAttempts;
     this.initialBackoff = initialBackoff;
+    this.deadline = deadline;
   }
 
   /** A registry call; Jib's checked exceptions pass through to be classified. */
@@ -40,14 +55,35 @@ final class RegistryCalls {
   }
 
   <T> T run(String what, Call<T> call, Repeatable repeatable) {
+    Optional<OperationDeadline> started = OperationDeadline.start(deadline);
+    try {
+      return attempts(what, call, repeatable, OperationDeadline.current().orElseThrow());
+    } finally {
+      started.ifPresent(OperationDeadline::close);
+    }
+  }
+
+  private <T> T attempts(String what, Call<T> call, Repeatable repeatable, OperationDeadline d) {
     Duration backoff = initialBackoff;
     for (int attempt = 1; ; attempt++) {
       try {
         return call.run();
       } catch (IOException | RegistryException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw interrupted(what, e);
+        }
+        if (d.expired()) {
+          throw new RetryableImageStoreException(what + ": no answer within the " + seconds(d.limit())
+              + " deadline of the operation (" + RegistrySettings.ENV_TIMEOUT + "), after " + attempt
+              + " attempt(s)", e);
+        }
         ImageStoreException translated = translate(what, e, attempt);
         if (!(translated instanceof RetryableImageStoreException) || attempt >= maxAttempts || !repeatable.canRepeat()) {
           throw translated;
+        }
+        if (d.remaining().compareTo(backoff) <= 0) {
+          throw new RetryableImageStoreException(translated.getMessage() + "; no time left for another attempt"
+              + " within the " + seconds(d.limit()) + " deadline (" + RegistrySettings.ENV_TIMEOUT + ")", e);
         }
         log.warn("{} failed (attempt {}/{}), retrying in {} ms: {}", what, attempt, maxAttempts, backoff.toMillis(),
             e.getMessage());
@@ -57,9 +93,24 @@ final class RegistryCalls {
     }
   }
 
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static CancellationException interrupted(String what, Exception cause) {
+    CancellationException c = new CancellationException(what + " interrupted");
+    c.initCause(cause);
+    return c;
+  }
+
   static ImageStoreException translate(String what, Exception e, int attempts) {
     if (e instanceof RegistryUnauthorizedException || e instanceof RegistryCredentialsNotSentException) {
       return new ImageStoreUnauthorizedException(what + ": unauthorized: " + e.getMessage(), e);
+    }
+    // Jib's UnexpectedBlobDigestException is package-private: known by name only
+    if (e.getClass().getSimpleName().equals("UnexpectedBlobDigestException") || e instanceof OversizedBodyException
+        || e.getCause() instanceof OversizedBodyException) {
+      return new InvalidImageException(what + ": " + e.getMessage(), e);
     }
     if (e instanceof InsecureRegistryException) {
       return new InvalidImageException(what + ": the registry does not speak verified HTTPS; list it as insecure if"
@@ -76,7 +127,7 @@ final class RegistryCalls {
       return new InvalidImageException(what + ": rejected (HTTP " + status + "): " + e.getMessage(), e);
     }
     return new RetryableImageStoreException(what + " failed after " + attempts + " attempt(s): "
-        + (status > 0 ? "HTTP " + status : e.toString()), e);
+        + (status > 0 ? "HTTP " + status : describe(e)), e);
   }
 
   /** The HTTP status of the first {@link ResponseException} in the cause chain, or 0. */
@@ -92,12 +143,27 @@ final class RegistryCalls {
     return 0;
   }
 
+  /** The cause as a person reads it: the message, or what kind of I/O failure it was. */
+  private static String describe(Exception e) {
+    if (e instanceof SocketTimeoutException) {
+      return "no answer within the read timeout (" + RegistrySettings.ENV_READ_TIMEOUT + ")";
+    }
+    if (e instanceof NoHttpResponseException || e instanceof EOFException) {
+      return "the registry closed the connection without an answer";
+    }
+    if (e instanceof ConnectException) {
+      return "cannot connect: " + e.getMessage();
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? "I/O failure" : message;
+  }
+
   private static void sleep(String what, Duration backoff, Exception cause) {
     try {
       Thread.sleep(backoff.toMillis());
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new RetryableImageStoreException(what + " interrupted while backing off", cause);
+      throw interrupted(what, cause);
     }
   }
 }

@@ -41,7 +41,7 @@ public final class RegistryImageStore implements ImageStore {
   private final JibClients clients;
 
   private RegistryImageStore(RegistrySettings settings) {
-    this.calls = new RegistryCalls(settings.maxAttempts(), settings.initialBackoff());
+    this.calls = new RegistryCalls(settings.maxAttempts(), settings.initialBackoff(), settings.operationTimeout());
     this.clients = new JibClients(settings, calls);
   }
 
@@ -53,22 +53,49 @@ public final class RegistryImageStore implements ImageStore {
   public Image read(ImageRef ref, Platform platform) {
     RegistryRef r = registry(ref);
     RegistryClient client = clients.pull(r);
-    ManifestAndDigest<ManifestTemplate> top = calls.run("pull manifest " + r, () -> client.pullManifest(r.qualifier()));
+    ManifestAndDigest<ManifestTemplate> top = pullManifest(r, client, r.qualifier(), "pull manifest " + where(r));
     ManifestAndDigest<ManifestTemplate> chosen = top;
     if (top.getManifest() instanceof ManifestListTemplate list) {
       List<String> digests = list.getDigestsForPlatform(platform.architecture(), platform.os());
       if (digests.isEmpty()) {
         throw new InvalidImageException(r + " has no manifest for " + platform);
       }
-      chosen = calls.run("pull manifest " + r + " for " + platform, () -> client.pullManifest(digests.get(0)));
+      chosen = pullManifest(r, client, digests.get(0), "pull manifest " + where(r) + " for " + platform);
     }
     if (!(chosen.getManifest() instanceof BuildableManifestTemplate template)) {
       throw new InvalidImageException(r + ": unsupported manifest " + chosen.getManifest().getClass().getSimpleName());
     }
     Manifest manifest = Manifest.parse(json(template));
     ByteArrayOutputStream config = new ByteArrayOutputStream();
-    pullBlob(r, manifest.config().digest(), config);
+    pullBlob(r, manifest.config(), config);
     return new Image(ref, digest(chosen.getDigest()), manifest, ImageConfig.parse(config.toByteArray()));
+  }
+
+  /**
+   * Pulls a manifest and checks it is the one asked for: pulled by digest, its bytes must hash to
+   * that digest (a registry or proxy must not substitute another); pulled by tag, they must hash to
+   * the {@code Docker-Content-Digest} the registry sent, when it sent one.
+   */
+  private ManifestAndDigest<ManifestTemplate> pullManifest(RegistryRef r, RegistryClient client, String qualifier,
+      String what) {
+    @SuppressWarnings("unchecked")
+    Optional<String>[] header = new Optional[] {Optional.empty()};
+    ManifestAndDigest<ManifestTemplate> pulled = calls.run(what, () -> {
+      OperationDeadline.current().ifPresent(OperationDeadline::takeManifestDigestHeader);
+      ManifestAndDigest<ManifestTemplate> m = client.pullManifest(qualifier);
+      header[0] = OperationDeadline.current().flatMap(OperationDeadline::takeManifestDigestHeader);
+      return m;
+    });
+    Digest actual = digest(pulled.getDigest());
+    if (qualifier.startsWith("sha256:") && !actual.value().equals(qualifier)) {
+      throw new InvalidImageException(what + ": the registry sent a manifest with digest " + actual
+          + " for " + qualifier + "; refusing a substituted manifest");
+    }
+    header[0].filter(h -> h.startsWith("sha256:") && !h.equals(actual.value())).ifPresent(h -> {
+      throw new InvalidImageException(what + ": the manifest's bytes have digest " + actual
+          + " but the registry's Docker-Content-Digest says " + h);
+    });
+    return pulled;
   }
 
   @Override
@@ -80,18 +107,33 @@ public final class RegistryImageStore implements ImageStore {
   /** The blob's size if the repository has it (HEAD). */
   private Optional<Long> head(RegistryRef r, Digest digest) {
     RegistryClient client = clients.pull(r);
-    return calls.run("check blob " + digest + " in " + r.repository(),
+    return calls.run("check blob " + digest + " in " + where(r),
         () -> client.checkBlob(jib(digest)).map(BlobDescriptor::getSize));
   }
 
+  /** Without a descriptor the bound is the size the registry gives on HEAD. */
   @Override
   public void pullBlob(ImageRef repository, Digest digest, OutputStream out) {
     RegistryRef r = registry(repository);
+    long size = head(r, digest).orElseThrow(() -> new ImageNotFoundException("no blob " + digest + " in " + where(r)));
+    pullBlob(r, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, size), out);
+  }
+
+  /** Reads at most the descriptor's size plus one byte: an endless or oversized body fails there. */
+  @Override
+  public void pullBlob(ImageRef repository, Descriptor blob, OutputStream out) {
+    RegistryRef r = registry(repository);
     RegistryClient client = clients.pull(r);
+    Digest digest = blob.digest();
+    String what = "pull blob " + digest + " from " + where(r);
     MessageDigest sha = Digest.sha256();
-    CountingOutputStream counting = CountingOutputStream.keepingOpen(new DigestOutputStream(out, sha));
-    calls.run("pull blob " + digest + " from " + r.repository(),
-        () -> client.pullBlob(jib(digest), x -> {}, x -> {}).writeTo(counting), () -> counting.count() == 0);
+    CountingOutputStream counting = CountingOutputStream.keepingOpen(new DigestOutputStream(
+        new BoundedOutputStream(out, blob.size(), "blob " + digest + " is larger than its descriptor's "
+            + blob.size() + " bytes"), sha));
+    calls.run(what, () -> client.pullBlob(jib(digest), x -> {}, x -> {}).writeTo(counting), () -> counting.count() == 0);
+    if (counting.count() != blob.size()) {
+      throw new InvalidImageException(what + ": got " + counting.count() + " bytes, the descriptor says " + blob.size());
+    }
     if (!Digest.ofHash(sha.digest()).equals(digest)) {
       throw new InvalidImageException("blob " + digest + " from " + r + " does not match its digest");
     }
@@ -119,11 +161,12 @@ public final class RegistryImageStore implements ImageStore {
     long size = head(source, digest)
         .orElseThrow(() -> new ImageNotFoundException("no blob " + digest + " in " + source.withoutDigest()));
     if (!source.registry().equals(to.registry())) {
-      return copyThroughTempFile(to, digest, source);
+      return copyThroughTempFile(to, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, size), source);
     }
     RegistryClient client = clients.pushMountingFrom(to, source.repository());
-    Blob lazyCopy = Blobs.from(out -> pullBlob(source, digest, out), false);
-    boolean mounted = calls.run("mount blob " + digest + " from " + source.repository() + " into " + to.repository(),
+    Blob lazyCopy = Blobs.from(out -> pullBlob(source, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, size), out),
+        false);
+    boolean mounted = calls.run("mount blob " + digest + " from " + source.repository() + " into " + where(to),
         () -> client.pushBlob(jib(digest), lazyCopy, source.repository(), x -> {}));
     return new BlobPush(digest, size, mounted ? BlobPush.Outcome.MOUNTED : BlobPush.Outcome.UPLOADED);
   }
@@ -146,7 +189,7 @@ public final class RegistryImageStore implements ImageStore {
     }
     String qualifier = r.tag().orElseGet(() -> Digest.of(json).value());
     RegistryClient client = clients.push(r);
-    return digest(calls.run("push manifest " + r, () -> client.pushManifest(template, qualifier)));
+    return digest(calls.run("push manifest " + r + " to " + r.registry(), () -> client.pushManifest(template, qualifier)));
   }
 
   private BlobPush push(RegistryRef r, Digest digest, long size, Blob blob) {
@@ -154,16 +197,18 @@ public final class RegistryImageStore implements ImageStore {
       return new BlobPush(digest, size, BlobPush.Outcome.EXISTED);
     }
     RegistryClient client = clients.push(r);
-    calls.run("push blob " + digest + " to " + r.repository(), () -> client.pushBlob(jib(digest), blob, null, x -> {}));
+    calls.run("push blob " + digest + " (" + size + " bytes) to " + where(r),
+        () -> client.pushBlob(jib(digest), blob, null, x -> {}));
     return new BlobPush(digest, size, BlobPush.Outcome.UPLOADED);
   }
 
-  private BlobPush copyThroughTempFile(RegistryRef to, Digest digest, RegistryRef source) {
+  private BlobPush copyThroughTempFile(RegistryRef to, Descriptor blob, RegistryRef source) {
+    Digest digest = blob.digest();
     try {
       Path temp = Files.createTempFile("cnbfarm-blob-", ".tmp");
       try {
         try (OutputStream out = Files.newOutputStream(temp)) {
-          pullBlob(source, digest, out);
+          pullBlob(source, blob, out);
         }
         return push(to, digest, Files.size(temp), Blobs.from(temp));
       } finally {
@@ -172,6 +217,11 @@ public final class RegistryImageStore implements ImageStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy blob " + digest + " from " + source + " to " + to, e);
     }
+  }
+
+  /** {@code registry/repository}, how messages name where an operation went. */
+  private static String where(RegistryRef r) {
+    return r.registry() + "/" + r.repository();
   }
 
   private static byte[] json(BuildableManifestTemplate template) {

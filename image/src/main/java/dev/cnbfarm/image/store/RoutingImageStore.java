@@ -19,9 +19,13 @@ public final class RoutingImageStore implements ImageStore {
     this.registry = registry;
   }
 
-  /** The layout adapter and a registry adapter with default settings (docker config auth). */
+  /**
+   * The layout adapter and a registry adapter with default settings (docker config auth) as
+   * overridden by the {@code CNBFARM_REGISTRY_*} environment variables.
+   */
   public static RoutingImageStore withDefaults() {
-    return new RoutingImageStore(new OciLayoutImageStore(), RegistryImageStore.of(RegistrySettings.defaults()));
+    return new RoutingImageStore(new OciLayoutImageStore(),
+        RegistryImageStore.of(RegistrySettings.fromEnvironment(System.getenv())));
   }
 
   private ImageStore of(ImageRef ref) {
@@ -41,6 +45,11 @@ public final class RoutingImageStore implements ImageStore {
   @Override
   public void pullBlob(ImageRef repository, Digest digest, OutputStream out) {
     of(repository).pullBlob(repository, digest, out);
+  }
+
+  @Override
+  public void pullBlob(ImageRef repository, Descriptor blob, OutputStream out) {
+    of(repository).pullBlob(repository, blob, out);
   }
 
   @Override

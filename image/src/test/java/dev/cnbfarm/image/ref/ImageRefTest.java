@@ -79,8 +79,16 @@ class ImageRefTest {
     "ghcr.io/a, false",
     "busybox, false",
     "localhost.example.com/a, false",
+    "127.evil.com/a, false",
+    "127.0.0.1.nip.io/a, false",
+    "127.0.0.1.evil.com:5000/a, false",
+    "127.256.0.1/a, false",
+    "127.0.0/a, false",
+    "[::ffff:127.0.0.1]/a, true",
+    "[0:0:0:0:0:0:0:1]:5000/a, true",
+    "[::2]/a, false",
   })
-  void knowsLoopbackRegistries(String input, boolean loopback) {
+  void knowsLoopbackRegistriesByAddressNotByNamePrefix(String input, boolean loopback) {
     assertThat(ImageRef.parse(input).isLoopback()).isEqualTo(loopback);
   }
 
