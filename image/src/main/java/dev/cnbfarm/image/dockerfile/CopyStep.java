@@ -38,8 +38,10 @@ final class CopyStep implements StepCommand {
     CopyPaths paths = CopyPaths.parse(st.dockerfile, ins);
     List<String> sources = paths.sources().stream().map(s -> VariableExpander.expand(s, vars, st.escape())).toList();
     String destText = VariableExpander.expand(paths.destination(), vars, st.escape());
-    String dest = destText.startsWith("/") ? destText : Path.of(st.workingDir()).resolve(destText).toString();
-    boolean destIsDir = destText.endsWith("/") || sources.size() > 1 || new TreeCopy(st.image.lowersTopFirst()).isDirectory(dest);
+    // Resolved inside the image root as a chroot would: "/../../tmp/x" is the image's /tmp/x.
+    String dest = TreeCopy.clamp(destText.startsWith("/") ? destText : st.workingDir() + "/" + destText);
+    boolean destIsDir = destText.endsWith("/") || destText.endsWith("/.") || destText.endsWith("/..")
+        || dest.equals("/") || sources.size() > 1 || new TreeCopy(st.image.lowersTopFirst()).isDirectory(dest);
     Optional<String> from = ins.flag("from").map(f -> VariableExpander.expand(f, st.fromVars(), st.escape()));
     Optional<int[]> owner = ins.flag("chown").map(c -> owner(st, VariableExpander.expand(c, vars, st.escape())));
     Optional<Integer> mode = ins.flag("chmod").map(m -> parseMode(st, ins, m));
@@ -66,9 +68,10 @@ final class CopyStep implements StepCommand {
       if (from.isPresent()) {
         TreeCopy base = new TreeCopy(st.base.lowersTopFirst());
         for (String s : sources) {
-          String src = s.startsWith("/") ? s : "/" + s;
-          Path target = destIsDir ? tree.makeParents(changes, dest, true).resolve(Path.of(src).getFileName().toString())
-              : tree.makeParents(changes, dest, false).resolve(Path.of(dest).getFileName().toString());
+          String src = TreeCopy.clamp(s);
+          Path target = !destIsDir ? tree.makeParents(changes, dest, false).resolve(Path.of(dest).getFileName().toString())
+              : src.equals("/") ? tree.makeParents(changes, dest, true)
+              : tree.makeParents(changes, dest, true).resolve(Path.of(src).getFileName().toString());
           base.copyMerged(src, target, owner);
         }
       } else {

@@ -87,7 +87,8 @@ final class TreeCopy {
   }
 
   /** Copies {@code abs} as the merged layers show it (whiteouts and opaque dirs honoured) to {@code dest}. */
-  void copyMerged(String abs, Path dest, Optional<int[]> owner) throws IOException {
+  void copyMerged(String path, Path dest, Optional<int[]> owner) throws IOException {
+    String abs = clamp(path);
     Path top = find(abs).orElseThrow(() -> new java.nio.file.NoSuchFileException(abs));
     if (!Files.isDirectory(top, NOFOLLOW)) {
       copyEntry(top, dest, owner);
@@ -145,14 +146,28 @@ final class TreeCopy {
     }
   }
 
+  /**
+   * The segments of an in-image path as a chroot sees it: {@code .} dropped and {@code ..} clamped
+   * at the root, so no path of an image, a destination or a {@code --from} source ever names
+   * anything above the root (issue 12).
+   */
   static List<String> segments(String abs) {
     List<String> out = new ArrayList<>();
     for (String p : abs.split("/")) {
-      if (!p.isEmpty()) {
+      if (p.equals("..")) {
+        if (!out.isEmpty()) {
+          out.remove(out.size() - 1);
+        }
+      } else if (!p.isEmpty() && !p.equals(".")) {
         out.add(p);
       }
     }
     return out;
+  }
+
+  /** {@code abs} normalised inside the root ({@link #segments}): "/" or "/a/b". */
+  static String clamp(String abs) {
+    return "/" + String.join("/", segments(abs));
   }
 
   private static void copyMetadata(Path from, Path to) throws IOException {
