@@ -41,9 +41,9 @@ final class CopyStep implements StepCommand {
     // Resolved inside the image root as a chroot would: "/../../tmp/x" is the image's /tmp/x.
     String dest = TreeCopy.clamp(destText.startsWith("/") ? destText : st.workingDir() + "/" + destText);
     boolean destIsDir = destText.endsWith("/") || destText.endsWith("/.") || destText.endsWith("/..")
-        || dest.equals("/") || sources.size() > 1 || new TreeCopy(st.image.lowersTopFirst()).isDirectory(dest);
+        || dest.equals("/") || sources.size() > 1 || new TreeCopy(st.image().lowersTopFirst()).isDirectory(dest);
     Optional<String> from = ins.flag("from").map(f -> VariableExpander.expand(f, st.fromVars(), st.escape()));
-    Optional<int[]> owner = ins.flag("chown").map(c -> owner(st, VariableExpander.expand(c, vars, st.escape())));
+    Optional<int[]> owner = ins.flag("chown").map(c -> owner(st, ins, VariableExpander.expand(c, vars, st.escape())));
     Optional<Integer> mode = ins.flag("chmod").map(m -> parseMode(st, ins, m));
     String createdBy = ins.keyword() + " " + ins.rawArguments();
     try {
@@ -64,7 +64,7 @@ final class CopyStep implements StepCommand {
         return;
       }
       Path changes = Files.createTempDirectory(tools.scratch().root(), "copy");
-      TreeCopy tree = new TreeCopy(st.image.lowersTopFirst());
+      TreeCopy tree = new TreeCopy(st.image().lowersTopFirst());
       if (from.isPresent()) {
         TreeCopy base = new TreeCopy(st.base.lowersTopFirst());
         for (String s : sources) {
@@ -121,9 +121,13 @@ final class CopyStep implements StepCommand {
     return n.endsWith(".tar") || n.endsWith(".tar.gz") || n.endsWith(".tgz");
   }
 
-  private static int[] owner(BuildState st, String chown) {
-    ImageUser u = ImageUser.resolve(chown, st.image.stack()::readText);
-    return new int[] {u.uid(), u.gid()};
+  private static int[] owner(BuildState st, Instruction ins, String chown) {
+    try {
+      ImageUser u = ImageUser.resolve(chown, st.image().stack()::readText);
+      return new int[] {u.uid(), u.gid()};
+    } catch (dev.cnbfarm.lifecycle.failure.LifecycleException e) {
+      throw StepFailure.of(st, ins, "--chown: " + e.getMessage());
+    }
   }
 
   private static int parseMode(BuildState st, Instruction ins, String text) {

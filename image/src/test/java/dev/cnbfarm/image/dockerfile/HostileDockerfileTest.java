@@ -35,8 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hostile COPY/ADD paths against the real applier: nothing may reach the host (issue 12 items 2, 3). */
-class HostileCopyTest {
+/** Hostile extension Dockerfiles against the real applier: nothing may reach the host, every failure names file and line (issue 12). */
+class HostileDockerfileTest {
   @TempDir Path work;
   private Path context;
   private ImageState base;
@@ -118,5 +118,51 @@ class HostileCopyTest {
     } finally {
       Files.deleteIfExists(secret);
     }
+  }
+
+  @Test
+  void userIdOutOfRangeNamesTheFileAndLine() {
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nUSER 4294967296\nRUN true\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("line 3").hasMessageContaining("4294967296")
+        .hasMessageContaining("out of range").hasMessageNotContaining("NumberFormat");
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nUSER 0:99999999999\nRUN true\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("line 3").hasMessageContaining("99999999999");
+  }
+
+  @Test
+  void chownIdOutOfRangeNamesTheFileAndLine() {
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nCOPY --chown=99999999999 file.txt /x\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("line 3").hasMessageContaining("99999999999")
+        .hasMessageNotContaining("NumberFormat");
+  }
+
+  @Test
+  void nulInRunNamesTheFileAndLine() {
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nUSER root\nRUN echo a\0b\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("line 4").hasMessageContaining("NUL")
+        .hasMessageNotContaining("IllegalArgument");
+  }
+
+  @Test
+  void invalidUtf8InTheDockerfileNamesTheFileAndTheByte() throws IOException {
+    Path file = work.resolve("Dockerfile-bad");
+    Files.write(file, "ARG base_image\nFROM ${base_image}\nLABEL a=\"\u00ff\"\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> applier.apply(new ApplyRequest(base, file, Map.of("base_image", "x"), context, "test/ext")))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining(file.toString())
+        .hasMessageContaining("invalid UTF-8 at byte 43 (line 3)").hasMessageNotContaining("Input length");
+  }
+
+  @Test
+  void tenThousandEnvLinesStayLinear() throws IOException {
+    StringBuilder df = new StringBuilder("ARG base_image\nFROM ${base_image}\n");
+    for (int i = 0; i < 10_000; i++) {
+      df.append("ENV VAR_").append(i).append("=value-").append(i).append('\n');
+    }
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    ApplyResult r = apply(df.toString(), Map.of());
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(r.image().config().env()).contains("VAR_9999=value-9999");
+    assertThat(allocated).as("bytes allocated").isLessThan(300L << 20);
   }
 }
