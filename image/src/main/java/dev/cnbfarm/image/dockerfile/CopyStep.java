@@ -2,7 +2,7 @@ package dev.cnbfarm.image.dockerfile;
 
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.layer.LayerBlob;
-import dev.cnbfarm.image.layer.LayerEscapeException;
+import dev.cnbfarm.image.layer.InvalidLayerEntryException;
 import dev.cnbfarm.image.layer.LayerReader;
 import dev.cnbfarm.lifecycle.dockerfile.CopyPaths;
 import dev.cnbfarm.lifecycle.dockerfile.Instruction;
@@ -76,7 +76,11 @@ final class CopyStep implements StepCommand {
         }
       } else {
         for (Source s : resolved) {
-          copy(s, changes, tree, dest, destIsDir, owner, mode);
+          try {
+            copy(s, changes, tree, dest, destIsDir, owner, mode);
+          } catch (InvalidLayerEntryException e) {
+            throw StepFailure.of(st, ins, "archive " + s.name() + ": " + e.getMessage());
+          }
         }
       }
       StateLayer layer = tools.layers().make(changes, createdBy);
@@ -103,11 +107,7 @@ final class CopyStep implements StepCommand {
       }
     } else if (add && isArchive(s.path())) {
       Path target = tree.makeParents(changes, dest, true);
-      try {
-        LayerReader.of(LayerReader.WhiteoutMode.APPLY).unpack(s.path(), target);
-      } catch (LayerEscapeException e) {
-        throw new UncheckedIOException(new IOException("archive " + s.name() + ": " + e.getMessage()));
-      }
+      LayerReader.of(LayerReader.WhiteoutMode.APPLY).unpack(s.path(), target);
     } else if (destIsDir) {
       TreeCopy.copyHost(s.path(), tree.makeParents(changes, dest, true).resolve(s.path().getFileName().toString()), uid, gid, mode);
     } else {

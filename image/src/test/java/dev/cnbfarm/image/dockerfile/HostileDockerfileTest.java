@@ -165,4 +165,36 @@ class HostileDockerfileTest {
     assertThat(r.image().config().env()).contains("VAR_9999=value-9999");
     assertThat(allocated).as("bytes allocated").isLessThan(300L << 20);
   }
+
+  @Test
+  void addArchiveWithADeviceNodeIsRefusedNamingFileLineAndEntry() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+      TarArchiveEntry dev = new TarArchiveEntry("hwrng", TarConstants.LF_CHR, true);
+      dev.setDevMajor(10);
+      dev.setDevMinor(183);
+      out.putArchiveEntry(dev);
+      out.closeArchiveEntry();
+    }
+    Files.write(context.resolve("dev.tar"), bytes.toByteArray());
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nUSER root\nADD dev.tar /opt/\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("line 4").hasMessageContaining("archive dev.tar")
+        .hasMessageContaining("'hwrng'").hasMessageContaining("device");
+  }
+
+  @Test
+  void addArchiveWithAFifoDoesNotHang() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+      TarArchiveEntry fifo = new TarArchiveEntry("pipe", TarConstants.LF_FIFO, true);
+      fifo.setMode(0600);
+      out.putArchiveEntry(fifo);
+      out.closeArchiveEntry();
+    }
+    Files.write(context.resolve("fifo.tar"), bytes.toByteArray());
+    ApplyResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> apply("ARG base_image\nFROM ${base_image}\nUSER root\nADD fifo.tar /opt/\n", Map.of()));
+    Path pipe = r.newLayers().get(0).dir().resolve("opt/pipe");
+    assertThat((Integer) Files.getAttribute(pipe, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000).isEqualTo(0010000);
+  }
 }
