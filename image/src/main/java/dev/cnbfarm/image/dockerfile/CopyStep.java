@@ -39,9 +39,13 @@ final class CopyStep implements StepCommand {
     List<String> sources = paths.sources().stream().map(s -> VariableExpander.expand(s, vars, st.escape())).toList();
     String destText = VariableExpander.expand(paths.destination(), vars, st.escape());
     // Resolved inside the image root as a chroot would: "/../../tmp/x" is the image's /tmp/x.
-    String dest = TreeCopy.clamp(destText.startsWith("/") ? destText : st.workingDir() + "/" + destText);
+    String given = TreeCopy.clamp(destText.startsWith("/") ? destText : st.workingDir() + "/" + destText);
+    TreeCopy image = new TreeCopy(st.image().lowersTopFirst());
+    // The image's own symlinks are followed as Docker does, but inside the image root only.
+    String followed = resolveInImage(st, ins, image, given, true);
     boolean destIsDir = destText.endsWith("/") || destText.endsWith("/.") || destText.endsWith("/..")
-        || dest.equals("/") || sources.size() > 1 || new TreeCopy(st.image().lowersTopFirst()).isDirectory(dest);
+        || given.equals("/") || sources.size() > 1 || image.isDirectory(followed);
+    String dest = destIsDir ? followed : resolveInImage(st, ins, image, given, false);
     Optional<String> from = ins.flag("from").map(f -> VariableExpander.expand(f, st.fromVars(), st.escape()));
     Optional<int[]> owner = ins.flag("chown").map(c -> owner(st, ins, VariableExpander.expand(c, vars, st.escape())));
     Optional<Integer> mode = ins.flag("chmod").map(m -> parseMode(st, ins, m));
@@ -113,6 +117,14 @@ final class CopyStep implements StepCommand {
     } else {
       Path parent = tree.makeParents(changes, dest, false);
       TreeCopy.copyHost(s.path(), parent.resolve(Path.of(dest).getFileName().toString()), uid, gid, mode);
+    }
+  }
+
+  private static String resolveInImage(BuildState st, Instruction ins, TreeCopy image, String abs, boolean followLast) {
+    try {
+      return image.resolveInImage(abs, followLast);
+    } catch (IOException e) {
+      throw StepFailure.of(st, ins, e.getMessage());
     }
   }
 

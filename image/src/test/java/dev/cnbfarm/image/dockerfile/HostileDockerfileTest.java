@@ -197,4 +197,27 @@ class HostileDockerfileTest {
     Path pipe = r.newLayers().get(0).dir().resolve("opt/pipe");
     assertThat((Integer) Files.getAttribute(pipe, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000).isEqualTo(0010000);
   }
+
+  @Test
+  void copyDestinationThroughAnImageSymlinkStaysInsideTheImage() throws IOException {
+    String name = "linked-" + UUID.randomUUID();
+    Path links = Files.createDirectories(work.resolve("link-layer"));
+    Files.createSymbolicLink(links.resolve("up"), Path.of("/../../../../../../tmp/" + name));
+    Files.createSymbolicLink(links.resolve("rel"), Path.of("../../../../../../tmp/" + name));
+    ImageState withLinks = new ImageState(base.config(), java.util.stream.Stream.concat(base.layers().stream(),
+        java.util.stream.Stream.of(StateLayer.base(Digest.parse("sha256:" + "d".repeat(64)), links))).toList());
+    Files.writeString(context.resolve("payload"), "payload\n");
+    Path file = Files.writeString(work.resolve("Dockerfile-links"),
+        "ARG base_image\nFROM ${base_image}\nUSER root\nCOPY payload /up/a\nCOPY payload /rel/b\n");
+    try {
+      ApplyResult r = applier.apply(new ApplyRequest(withLinks, file,
+          Map.of("base_image", "registry.test/base@sha256:" + "b".repeat(64)), context, "test/ext"));
+      assertThat(Path.of("/tmp", name)).doesNotExist();
+      assertThat(r.image().stack().readText("/tmp/" + name + "/a")).contains("payload\n");
+      assertThat(r.image().stack().readText("/tmp/" + name + "/b")).contains("payload\n");
+      assertThat(Files.isSymbolicLink(r.image().stack().lookup(List.of("up")).orElseThrow())).isTrue();
+    } finally {
+      dev.cnbfarm.lifecycle.fs.FileTrees.deleteRecursively(Path.of("/tmp", name));
+    }
+  }
 }
