@@ -73,10 +73,12 @@ final class CopyStep implements StepCommand {
         TreeCopy base = new TreeCopy(st.base.lowersTopFirst());
         for (String s : sources) {
           String src = TreeCopy.clamp(s);
+          // Parents that are links in the base image are followed inside its root only; the source itself never.
+          String found = resolveInImage(st, ins, base, src, false);
           Path target = !destIsDir ? tree.makeParents(changes, dest, false).resolve(Path.of(dest).getFileName().toString())
               : src.equals("/") ? tree.makeParents(changes, dest, true)
               : tree.makeParents(changes, dest, true).resolve(Path.of(src).getFileName().toString());
-          base.copyMerged(src, target, owner);
+          base.copyMerged(found, target, owner);
         }
       } else {
         for (Source s : resolved) {

@@ -220,4 +220,27 @@ class HostileDockerfileTest {
       dev.cnbfarm.lifecycle.fs.FileTrees.deleteRecursively(Path.of("/tmp", name));
     }
   }
+
+  @Test
+  void copyFromBaseImageFollowsItsLinksOnlyInsideItsRoot() throws IOException {
+    Path secret = Files.writeString(Path.of("/tmp", "from-secret-" + UUID.randomUUID()), "host secret\n");
+    Path links = Files.createDirectories(work.resolve("from-link-layer"));
+    Files.createSymbolicLink(links.resolve("etc-link"), Path.of("/../../../../../../etc"));
+    Files.createSymbolicLink(links.resolve("host-tmp"), Path.of("../../../../../../../tmp"));
+    ImageState withLinks = new ImageState(base.config(), java.util.stream.Stream.concat(base.layers().stream(),
+        java.util.stream.Stream.of(StateLayer.base(Digest.parse("sha256:" + "e".repeat(64)), links))).toList());
+    Map<String, String> args = Map.of("base_image", "registry.test/base@sha256:" + "b".repeat(64));
+    try {
+      Path ok = Files.writeString(work.resolve("Dockerfile-from-ok"),
+          "ARG base_image\nFROM ${base_image}\nCOPY --from=${base_image} /etc-link/motd /m\n");
+      ApplyResult r = applier.apply(new ApplyRequest(withLinks, ok, args, context, "test/ext"));
+      assertThat(r.image().stack().readText("/m")).contains("welcome\n");
+      Path bad = Files.writeString(work.resolve("Dockerfile-from-bad"),
+          "ARG base_image\nFROM ${base_image}\nCOPY --from=${base_image} /host-tmp/" + secret.getFileName() + " /x\n");
+      assertThatThrownBy(() -> applier.apply(new ApplyRequest(withLinks, bad, args, context, "test/ext")))
+          .hasMessageContaining("line 3").hasMessageContaining("source not found");
+    } finally {
+      Files.deleteIfExists(secret);
+    }
+  }
 }
