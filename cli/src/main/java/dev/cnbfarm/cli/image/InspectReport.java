@@ -2,6 +2,7 @@ package dev.cnbfarm.cli.image;
 
 import dev.cnbfarm.image.builder.BuilderImage;
 import dev.cnbfarm.image.inspect.AppImageInfo;
+import dev.cnbfarm.image.inspect.TerminalText;
 import dev.cnbfarm.lifecycle.builder.BuilderMetadata;
 import dev.cnbfarm.lifecycle.builder.ModuleLayer;
 import dev.cnbfarm.lifecycle.buildpack.ModuleRef;
@@ -41,7 +42,7 @@ final class InspectReport {
       }
       table.printTo(out);
     }
-    return out.toString();
+    return TerminalText.printable(out.toString());
   }
 
   static String builder(String name, BuilderImage builder) {
@@ -64,7 +65,7 @@ final class InspectReport {
     order(out, "Detection Order", builder.order());
     layers(out, "Extensions", builder.extensions());
     order(out, "Detection Order (Extensions)", builder.orderExtensions());
-    return out.toString();
+    return TerminalText.printable(out.toString());
   }
 
   private static void modules(StringBuilder out, String title, List<BuildMetadataLabel.Module> modules) {

@@ -118,6 +118,20 @@ class InspectCommandTest {
   }
 
   @Test
+  void stripsTerminalEscapesFromPrintedLabels() throws IOException {
+    Path toml = builderToml(baseImage().toString());
+    Files.writeString(toml, "description = \"ok\\u001b]0;pwned\\u0007\\u001b[2J\\u009bdone\\u0000\"\n" + Files.readString(toml));
+    String builder = "oci:" + dir.resolve("builder") + ":b";
+    ByteArrayOutputStream created = new ByteArrayOutputStream();
+    assertThat(new BuilderCreateCommand(new PrintStream(created, true, StandardCharsets.UTF_8), store, "test")
+        .run(new String[] {"--config", toml.toString(), "--image", builder})).as(created.toString()).isZero();
+
+    assertThat(inspect(builder)).as(printed()).isZero();
+
+    assertThat(printed()).contains("Description: okdone\n").doesNotContain("\u001b", "\u0007", "\u009b", "\u0000");
+  }
+
+  @Test
   void anImageThatIsNeitherIsAClearError() throws IOException {
     LayoutRef runRef = BusyboxRunImage.write(dir.resolve("run"), "true");
     assertThat(inspect(runRef.toString())).isEqualTo(1);

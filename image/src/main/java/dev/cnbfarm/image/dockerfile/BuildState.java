@@ -23,7 +23,11 @@ final class BuildState {
   final Dockerfile dockerfile;
   final ApplyRequest request;
   final ImageState base;
-  ImageState image;
+  private ImageState image;
+  /** The config's Env as a map, parsed once; null until needed, dropped when the image is replaced. */
+  private LinkedHashMap<String, String> env;
+  /** ENV steps changed {@link #env} but not yet the config: written once, when the image is next read. */
+  private boolean envPending;
   final Map<String, String> argsInScope = new LinkedHashMap<>();
   /** ARGs declared before FROM: in Docker they are only visible to FROM (and, here, COPY --from). */
   final Map<String, String> globalArgs = new LinkedHashMap<>();
@@ -60,8 +64,47 @@ final class BuildState {
     return vars;
   }
 
+  /**
+   * The image so far. ENV steps only update a map, written into the config here: rewriting the
+   * config (a JSON deep copy) per ENV made 10,000 ENV lines quadratic (issue 12).
+   */
+  ImageState image() {
+    if (envPending) {
+      List<String> list = new ArrayList<>(env.size());
+      env.forEach((k, v) -> list.add(k + "=" + v));
+      image = image.withConfig(image.config().withEnv(list));
+      envPending = false;
+    }
+    return image;
+  }
+
+  void setImage(ImageState newImage) {
+    image();
+    image = newImage;
+    env = null;
+  }
+
+  /** Sets one ENV variable (moved to the end, as Docker does). */
+  void putEnv(String key, String value) {
+    env();
+    env.remove(key);
+    env.put(key, value);
+    envPending = true;
+  }
+
   ImageConfig config() {
-    return image.config();
+    return image().config();
+  }
+
+  private Map<String, String> env() {
+    if (env == null) {
+      env = new LinkedHashMap<>();
+      for (String kv : image.config().env()) {
+        int eq = kv.indexOf('=');
+        env.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));
+      }
+    }
+    return env;
   }
 
   char escape() {
@@ -70,19 +113,34 @@ final class BuildState {
 
   /** The image's ENV as a map (split on the first '=', decisions.md #9). */
   Map<String, String> imageEnv() {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String kv : config().env()) {
-      int eq = kv.indexOf('=');
-      env.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));
-    }
-    return env;
+    return java.util.Collections.unmodifiableMap(env());
   }
 
-  /** Variables for expanding instruction arguments: ARGs in scope, overridden by ENV. */
+  /**
+   * Variables for expanding instruction arguments: ARGs in scope, overridden by ENV. A read-only
+   * view, not a copy (a copy per instruction is quadratic); it sees later changes.
+   */
   Map<String, String> expansionVars() {
-    Map<String, String> vars = new LinkedHashMap<>(argsInScope);
-    vars.putAll(imageEnv());
-    return vars;
+    Map<String, String> envView = env();
+    return new java.util.AbstractMap<>() {
+      @Override
+      public String get(Object key) {
+        String v = envView.get(key);
+        return v != null ? v : argsInScope.get(key);
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return envView.containsKey(key) || argsInScope.containsKey(key);
+      }
+
+      @Override
+      public java.util.Set<Map.Entry<String, String>> entrySet() {
+        Map<String, String> vars = new LinkedHashMap<>(argsInScope);
+        vars.putAll(envView);
+        return java.util.Collections.unmodifiableMap(vars).entrySet();
+      }
+    };
   }
 
   /** The environment of a RUN: ENV, plus ARGs in scope that ENV does not set, plus a default PATH. */
@@ -98,7 +156,7 @@ final class BuildState {
   }
 
   ImageUser user() {
-    return ImageUser.resolve(config().user().orElse(""), image.stack()::readText);
+    return ImageUser.resolve(config().user().orElse(""), image().stack()::readText);
   }
 
   /** Advances the key chain with this instruction's identity and returns the new key. */

@@ -2,7 +2,7 @@ package dev.cnbfarm.image.dockerfile;
 
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.layer.LayerBlob;
-import dev.cnbfarm.image.layer.LayerEscapeException;
+import dev.cnbfarm.image.layer.InvalidLayerEntryException;
 import dev.cnbfarm.image.layer.LayerReader;
 import dev.cnbfarm.lifecycle.dockerfile.CopyPaths;
 import dev.cnbfarm.lifecycle.dockerfile.Instruction;
@@ -38,10 +38,16 @@ final class CopyStep implements StepCommand {
     CopyPaths paths = CopyPaths.parse(st.dockerfile, ins);
     List<String> sources = paths.sources().stream().map(s -> VariableExpander.expand(s, vars, st.escape())).toList();
     String destText = VariableExpander.expand(paths.destination(), vars, st.escape());
-    String dest = destText.startsWith("/") ? destText : Path.of(st.workingDir()).resolve(destText).toString();
-    boolean destIsDir = destText.endsWith("/") || sources.size() > 1 || new TreeCopy(st.image.lowersTopFirst()).isDirectory(dest);
+    // Resolved inside the image root as a chroot would: "/../../tmp/x" is the image's /tmp/x.
+    String given = TreeCopy.clamp(destText.startsWith("/") ? destText : st.workingDir() + "/" + destText);
+    TreeCopy image = new TreeCopy(st.image().lowersTopFirst());
+    // The image's own symlinks are followed as Docker does, but inside the image root only.
+    String followed = resolveInImage(st, ins, image, given, true);
+    boolean destIsDir = destText.endsWith("/") || destText.endsWith("/.") || destText.endsWith("/..")
+        || given.equals("/") || sources.size() > 1 || image.isDirectory(followed);
+    String dest = destIsDir ? followed : resolveInImage(st, ins, image, given, false);
     Optional<String> from = ins.flag("from").map(f -> VariableExpander.expand(f, st.fromVars(), st.escape()));
-    Optional<int[]> owner = ins.flag("chown").map(c -> owner(st, VariableExpander.expand(c, vars, st.escape())));
+    Optional<int[]> owner = ins.flag("chown").map(c -> owner(st, ins, VariableExpander.expand(c, vars, st.escape())));
     Optional<Integer> mode = ins.flag("chmod").map(m -> parseMode(st, ins, m));
     String createdBy = ins.keyword() + " " + ins.rawArguments();
     try {
@@ -62,18 +68,25 @@ final class CopyStep implements StepCommand {
         return;
       }
       Path changes = Files.createTempDirectory(tools.scratch().root(), "copy");
-      TreeCopy tree = new TreeCopy(st.image.lowersTopFirst());
+      TreeCopy tree = new TreeCopy(st.image().lowersTopFirst());
       if (from.isPresent()) {
         TreeCopy base = new TreeCopy(st.base.lowersTopFirst());
         for (String s : sources) {
-          String src = s.startsWith("/") ? s : "/" + s;
-          Path target = destIsDir ? tree.makeParents(changes, dest, true).resolve(Path.of(src).getFileName().toString())
-              : tree.makeParents(changes, dest, false).resolve(Path.of(dest).getFileName().toString());
-          base.copyMerged(src, target, owner);
+          String src = TreeCopy.clamp(s);
+          // Parents that are links in the base image are followed inside its root only; the source itself never.
+          String found = resolveInImage(st, ins, base, src, false);
+          Path target = !destIsDir ? tree.makeParents(changes, dest, false).resolve(Path.of(dest).getFileName().toString())
+              : src.equals("/") ? tree.makeParents(changes, dest, true)
+              : tree.makeParents(changes, dest, true).resolve(Path.of(src).getFileName().toString());
+          base.copyMerged(found, target, owner);
         }
       } else {
         for (Source s : resolved) {
-          copy(s, changes, tree, dest, destIsDir, owner, mode);
+          try {
+            copy(s, changes, tree, dest, destIsDir, owner, mode);
+          } catch (InvalidLayerEntryException e) {
+            throw StepFailure.of(st, ins, "archive " + s.name() + ": " + e.getMessage());
+          }
         }
       }
       StateLayer layer = tools.layers().make(changes, createdBy);
@@ -100,11 +113,7 @@ final class CopyStep implements StepCommand {
       }
     } else if (add && isArchive(s.path())) {
       Path target = tree.makeParents(changes, dest, true);
-      try {
-        LayerReader.of(LayerReader.WhiteoutMode.APPLY).unpack(s.path(), target);
-      } catch (LayerEscapeException e) {
-        throw new UncheckedIOException(new IOException("archive " + s.name() + ": " + e.getMessage()));
-      }
+      LayerReader.of(LayerReader.WhiteoutMode.APPLY).unpack(s.path(), target);
     } else if (destIsDir) {
       TreeCopy.copyHost(s.path(), tree.makeParents(changes, dest, true).resolve(s.path().getFileName().toString()), uid, gid, mode);
     } else {
@@ -113,14 +122,26 @@ final class CopyStep implements StepCommand {
     }
   }
 
+  private static String resolveInImage(BuildState st, Instruction ins, TreeCopy image, String abs, boolean followLast) {
+    try {
+      return image.resolveInImage(abs, followLast);
+    } catch (IOException e) {
+      throw StepFailure.of(st, ins, e.getMessage());
+    }
+  }
+
   private static boolean isArchive(Path p) {
     String n = p.getFileName().toString();
     return n.endsWith(".tar") || n.endsWith(".tar.gz") || n.endsWith(".tgz");
   }
 
-  private static int[] owner(BuildState st, String chown) {
-    ImageUser u = ImageUser.resolve(chown, st.image.stack()::readText);
-    return new int[] {u.uid(), u.gid()};
+  private static int[] owner(BuildState st, Instruction ins, String chown) {
+    try {
+      ImageUser u = ImageUser.resolve(chown, st.image().stack()::readText);
+      return new int[] {u.uid(), u.gid()};
+    } catch (dev.cnbfarm.lifecycle.failure.LifecycleException e) {
+      throw StepFailure.of(st, ins, "--chown: " + e.getMessage());
+    }
   }
 
   private static int parseMode(BuildState st, Instruction ins, String text) {

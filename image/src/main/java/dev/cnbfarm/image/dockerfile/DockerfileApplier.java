@@ -11,10 +11,9 @@ import dev.cnbfarm.lifecycle.dockerfile.Instruction;
 import dev.cnbfarm.lifecycle.dockerfile.Stage;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +63,7 @@ public final class DockerfileApplier {
           + " " + ins.rawArguments());
       COMMANDS.getOrDefault(ins.keyword(), SKIPPED).apply(ins, st, tools);
     }
-    return new ApplyResult(st.image, st.newLayers, st.runsExecuted, st.cacheHits, st.warnings);
+    return new ApplyResult(st.image(), st.newLayers, st.runsExecuted, st.cacheHits, st.warnings);
   }
 
   /**
@@ -84,7 +83,9 @@ public final class DockerfileApplier {
 
   private static Dockerfile parse(Path file) {
     try {
-      return DockerfileParser.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      return DockerfileParser.parse(ModuleFiles.readString(file), file.toString());
+    } catch (ModuleFiles.InvalidTextException e) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, e.getMessage(), e);
     } catch (IOException e) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, file + ": cannot read: " + e.getMessage(), e);
     }

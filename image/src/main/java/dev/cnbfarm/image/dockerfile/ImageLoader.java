@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.dockerfile;
 
+import dev.cnbfarm.image.layer.InvalidLayerEntryException;
 import dev.cnbfarm.image.layer.LayerReader;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.rootfs.DiffId;
@@ -70,7 +71,12 @@ public final class ImageLoader {
       try (OutputStream out = Files.newOutputStream(blob)) {
         store.pullBlob(image.ref(), layer, out);
       }
-      Digest actual = unpackHashing(blob, dest);
+      Digest actual;
+      try {
+        actual = unpackHashing(blob, dest);
+      } catch (InvalidLayerEntryException e) {
+        throw new InvalidImageException("cannot unpack layer " + diffId + ": " + e.getMessage(), e);
+      }
       if (!actual.equals(diffId)) {
         throw new InvalidImageException("layer " + layer.digest() + " of " + image.ref()
             + " unpacks to diffID " + actual + " but the image config says " + diffId);

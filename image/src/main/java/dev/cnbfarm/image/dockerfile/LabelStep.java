@@ -16,7 +16,7 @@ final class LabelStep implements StepCommand {
       labels.put(e.key(), e.value());
       identity.append(' ').append(e.key()).append('=').append(e.value());
     }
-    st.image = st.image.withConfig(st.config().withLabels(labels));
+    st.setImage(st.image().withConfig(st.config().withLabels(labels)));
     st.nextKey(identity.toString());
   }
 }

@@ -32,10 +32,14 @@ final class RunStep implements StepCommand {
       Steps.addLayer(st, tools.layers().reuse(cached.get(), createdBy));
       return;
     }
+    // The sandbox passes the command as a string (through a file when it is long), never with a NUL.
+    if (ins.arguments().indexOf('\0') >= 0 || (ins.execForm() && ins.execArgs().stream().anyMatch(a -> a.indexOf('\0') >= 0))) {
+      throw StepFailure.of(st, ins, "the command contains a NUL character");
+    }
     ImageUser user = st.user();
     SandboxCommand command = ins.execForm() ? SandboxCommand.exec(ins.execArgs())
         : SandboxCommand.shell(st.shell, ins.arguments());
-    try (OverlayMount mount = tools.scratch().prepare(RootfsPlan.of(st.image.lowersTopFirst()))) {
+    try (OverlayMount mount = tools.scratch().prepare(RootfsPlan.of(st.image().lowersTopFirst()))) {
       SandboxSpec spec = SandboxSpec.dockerfileRun(SandboxRoot.overlay(mount), command).env(st.runEnv())
           .user(SandboxUser.of(user.uid(), user.gid())).workingDir(st.workingDir()).timeLimit(tools.timeLimit())
           .build();

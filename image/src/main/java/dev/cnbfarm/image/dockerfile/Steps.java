@@ -10,7 +10,7 @@ final class Steps {
   static void addLayer(BuildState st, StateLayer layer) {
     ImageConfig.History history = new ImageConfig.History("1970-01-01T00:00:00Z",
         RunImageRules.history(layer.createdBy(), st.request.extensionId()), "", false);
-    st.image = st.image.withLayer(layer, st.config().withLayer(layer.diffId(), history));
+    st.setImage(st.image().withLayer(layer, st.config().withLayer(layer.diffId(), history)));
     st.newLayers.add(layer);
   }
 }

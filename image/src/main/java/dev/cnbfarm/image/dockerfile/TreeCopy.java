@@ -40,6 +40,36 @@ final class TreeCopy {
     return find(abs).map(p -> Files.isDirectory(p, NOFOLLOW)).orElse(false);
   }
 
+  /**
+   * {@code abs} with the image's symlinks resolved inside the root, as a chroot would: absolute
+   * targets start again at the image root, {@code ..} clamps there, so a link never leads out.
+   * The last segment is followed only when {@code followLast}.
+   */
+  String resolveInImage(String abs, boolean followLast) throws IOException {
+    java.util.Deque<String> pending = new java.util.ArrayDeque<>(segments(abs));
+    List<String> done = new ArrayList<>();
+    for (int hops = 0; !pending.isEmpty(); ) {
+      String segment = pending.pop();
+      List<String> candidate = new ArrayList<>(done);
+      candidate.add(segment);
+      Optional<Path> found = candidate.isEmpty() ? Optional.empty() : stack.lookup(candidate);
+      if (found.isPresent() && Files.isSymbolicLink(found.get()) && (followLast || !pending.isEmpty())) {
+        if (++hops > 40) {
+          throw new IOException(abs + ": too many levels of symbolic links in the image");
+        }
+        String target = Files.readSymbolicLink(found.get()).toString();
+        List<String> rest = new ArrayList<>(pending);
+        pending.clear();
+        String base = target.startsWith("/") ? "" : String.join("/", done);
+        pending.addAll(segments(base + "/" + target + "/" + String.join("/", rest)));
+        done.clear();
+        continue;
+      }
+      done.add(segment);
+    }
+    return "/" + String.join("/", done);
+  }
+
   /** Creates {@code abs} (when {@code leaf}) and its parents in {@code changes}. */
   Path makeParents(Path changes, String abs, boolean leaf) throws IOException {
     List<String> parts = segments(abs);
@@ -87,7 +117,8 @@ final class TreeCopy {
   }
 
   /** Copies {@code abs} as the merged layers show it (whiteouts and opaque dirs honoured) to {@code dest}. */
-  void copyMerged(String abs, Path dest, Optional<int[]> owner) throws IOException {
+  void copyMerged(String path, Path dest, Optional<int[]> owner) throws IOException {
+    String abs = clamp(path);
     Path top = find(abs).orElseThrow(() -> new java.nio.file.NoSuchFileException(abs));
     if (!Files.isDirectory(top, NOFOLLOW)) {
       copyEntry(top, dest, owner);
@@ -145,14 +176,28 @@ final class TreeCopy {
     }
   }
 
+  /**
+   * The segments of an in-image path as a chroot sees it: {@code .} dropped and {@code ..} clamped
+   * at the root, so no path of an image, a destination or a {@code --from} source ever names
+   * anything above the root (issue 12).
+   */
   static List<String> segments(String abs) {
     List<String> out = new ArrayList<>();
     for (String p : abs.split("/")) {
-      if (!p.isEmpty()) {
+      if (p.equals("..")) {
+        if (!out.isEmpty()) {
+          out.remove(out.size() - 1);
+        }
+      } else if (!p.isEmpty() && !p.equals(".")) {
         out.add(p);
       }
     }
     return out;
+  }
+
+  /** {@code abs} normalised inside the root ({@link #segments}): "/" or "/a/b". */
+  static String clamp(String abs) {
+    return "/" + String.join("/", segments(abs));
   }
 
   private static void copyMetadata(Path from, Path to) throws IOException {

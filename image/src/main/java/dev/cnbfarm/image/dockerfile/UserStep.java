@@ -9,7 +9,12 @@ final class UserStep implements StepCommand {
   public void apply(Instruction ins, BuildState st, StepTools tools) {
     UserSpec spec = UserSpec.resolve(st.dockerfile, ins, st.expansionVars());
     String user = spec.groupIfSet().map(g -> spec.user() + ":" + g).orElse(spec.user());
-    st.image = st.image.withConfig(st.config().withUser(user));
+    for (String id : user.split(":", -1)) {
+      if (id.matches("\\d+") && (id.length() > 10 || Long.parseLong(id) > Integer.MAX_VALUE)) {
+        throw StepFailure.of(st, ins, "'" + id + "' is out of range for a uid or gid (0 to " + Integer.MAX_VALUE + ")");
+      }
+    }
+    st.setImage(st.image().withConfig(st.config().withUser(user)));
     st.nextKey("USER " + user);
   }
 }

@@ -14,14 +14,14 @@ final class WorkdirStep implements StepCommand {
   public void apply(Instruction ins, BuildState st, StepTools tools) {
     String dir = VariableExpander.expand(ins.arguments().trim(), st.expansionVars(), st.escape());
     String abs = Path.of(st.workingDir()).resolve(dir).normalize().toString();
-    st.image = st.image.withConfig(st.config().withWorkingDir(abs));
+    st.setImage(st.image().withConfig(st.config().withWorkingDir(abs)));
     st.nextKey("WORKDIR " + abs);
-    if (abs.equals("/") || new TreeCopy(st.image.lowersTopFirst()).exists(abs)) {
+    if (abs.equals("/") || new TreeCopy(st.image().lowersTopFirst()).exists(abs)) {
       return;
     }
     try {
       Path changes = Files.createTempDirectory(tools.scratch().root(), "workdir");
-      new TreeCopy(st.image.lowersTopFirst()).makeParents(changes, abs, true);
+      new TreeCopy(st.image().lowersTopFirst()).makeParents(changes, abs, true);
       Steps.addLayer(st, tools.layers().make(changes, "WORKDIR " + abs));
       FileTrees.deleteRecursively(changes);
     } catch (IOException e) {

@@ -51,6 +51,15 @@ final class FileNodes {
     Files.setAttribute(path, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
   }
 
+  /**
+   * Sets owner, then mode, of a device or FIFO this unpack just made: chmod by path, because the
+   * JDK's no-follow chmod opens the node (a FIFO blocks; a device would be opened as root).
+   */
+  static void setOwnerAndModeOfNode(Path path, int uid, int gid, int mode) throws IOException {
+    setOwner(path, uid, gid);
+    Files.setAttribute(path, "unix:mode", mode & 07777);
+  }
+
   /** lchown. */
   static void setOwner(Path path, int uid, int gid) throws IOException {
     Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);

@@ -81,7 +81,8 @@ public final class RootfsCache {
    * Returns the directory of the unpacked layer, running {@code unpacker} into a fresh staging
    * directory first if no complete copy exists. Blocks while another thread or process unpacks the
    * same diffID. If the unpacker fails, its staging directory is deleted and the error propagates
-   * ({@link IOException}s wrapped in {@link UncheckedIOException}).
+   * ({@link IOException}s wrapped in {@link UncheckedIOException}, whose message keeps the
+   * cause's: {@code cannot unpack layer sha256:…: <entry>: <cause>}).
    */
   public Path layerDir(DiffId diffId, LayerUnpacker unpacker) {
     Optional<Path> existing = find(diffId);
@@ -98,7 +99,7 @@ public final class RootfsCache {
       }
       return unpack(diffId, unpacker);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot unpack layer " + diffId, e);
+      throw new UncheckedIOException("cannot unpack layer " + diffId + ": " + e.getMessage(), e);
     } finally {
       lock.unlock();
     }

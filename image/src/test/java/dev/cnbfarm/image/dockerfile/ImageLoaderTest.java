@@ -84,4 +84,26 @@ class ImageLoaderTest {
         .hasMessageContaining("config says " + wrong);
     assertThat(tmp.resolve("cache/layers")).isEmptyDirectory();
   }
+
+  @Test
+  void namesTheLayerTheEntryAndTheCauseWhenALayerIsRefused(@TempDir Path tmp) throws Exception {
+    Path tree = Files.createDirectories(tmp.resolve("tree/usr"));
+    assertThat(new ProcessBuilder("mknod", "-m", "0666", tree.resolve("hwrng").toString(), "c", "10", "183")
+        .inheritIO().start().waitFor()).isZero();
+    LayerBlob blob = LayerWriter.of().writeTree(tmp.resolve("tree"), tmp.resolve("l.tar.gz"));
+    byte[] config = ImageConfig.empty(Platform.LINUX_AMD64)
+        .withLayer(blob.diffId(), new ImageConfig.History("", "x", "", false)).toJson();
+    ImageRef ref = dev.cnbfarm.image.ref.LayoutRef.of(tmp.resolve("layout"), "dev");
+    base.store.pushBlob(ref, blob);
+    base.store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(config), config.length),
+        List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()))), config);
+    Image hostile = base.store.read(ref);
+    RootfsCache cache = RootfsCache.open(tmp.resolve("cache"));
+
+    assertThatThrownBy(() -> new ImageLoader(base.store, cache, tmp.resolve("dl")).load(hostile))
+        .isInstanceOf(InvalidImageException.class)
+        .hasMessage("cannot unpack layer " + blob.diffId() + ": 'usr/hwrng': character device 10:183"
+            + " (device nodes are not allowed in layers)");
+    assertThat(tmp.resolve("cache/layers")).isEmptyDirectory();
+  }
 }

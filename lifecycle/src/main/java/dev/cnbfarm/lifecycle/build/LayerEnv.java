@@ -33,8 +33,8 @@ final class LayerEnv {
         roots.add(layerDir.resolve(name));
       }
     }
-    contributions.add(new Contribution(roots, EnvFiles.read(layerDir.resolve("env")),
-        EnvFiles.read(layerDir.resolve("env.build"))));
+    contributions.add(new Contribution(roots, EnvFiles.readWritten(layerDir.resolve("env")),
+        EnvFiles.readWritten(layerDir.resolve("env.build"))));
   }
 
   /** Replays every contribution, oldest first, over {@code env}. */

@@ -8,6 +8,7 @@ import dev.cnbfarm.lifecycle.platform.Plan;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import dev.cnbfarm.lifecycle.toml.TomlTable;
 import java.io.IOException;
+import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +48,9 @@ final class OutputReader {
       }
     }
     List<Path> execDirs = layers.stream().filter(Layer::launch).map(l -> l.dir().resolve("exec.d"))
-        .filter(Files::isDirectory).toList();
+        .filter(ModuleFiles::isDirectory).toList();
     Path launchFile = dir.resolve("launch.toml");
-    TomlTable launch = Files.exists(launchFile) ? Toml.read(launchFile, FailureCode.BUILD_ERROR)
+    TomlTable launch = exists(launchFile) ? Toml.readWritten(launchFile, FailureCode.BUILD_ERROR)
         : Toml.parse("", launchFile.toString(), FailureCode.BUILD_ERROR);
     return new BuildpackOutput(bp.id(), bp.version(), execution, layers, processes(bp, launch), labels(launch),
         slices(launch), unmet(dir.resolve("build.toml"), plan), sboms, execDirs);
@@ -58,7 +59,7 @@ final class OutputReader {
   private static Layer layer(Path file) {
     String name = file.getFileName().toString();
     name = name.substring(0, name.length() - ".toml".length());
-    TomlTable toml = Toml.read(file, FailureCode.BUILD_ERROR);
+    TomlTable toml = Toml.readWritten(file, FailureCode.BUILD_ERROR);
     TomlTable types = toml.table("types").orElse(Toml.parse("", file.toString(), FailureCode.BUILD_ERROR));
     return new Layer(name, file.resolveSibling(name), types.bool("launch", false), types.bool("build", false),
         types.bool("cache", false), toml.rawTable("metadata"));
@@ -101,11 +102,11 @@ final class OutputReader {
 
   /** {@code [[unmet]]} names; each must name an entry of the buildpack's own plan. */
   private static List<String> unmet(Path file, List<Plan.Require> plan) {
-    if (!Files.exists(file)) {
+    if (!exists(file)) {
       return List.of();
     }
     List<String> out = new ArrayList<>();
-    for (TomlTable u : Toml.read(file, FailureCode.BUILD_ERROR).tables("unmet")) {
+    for (TomlTable u : Toml.readWritten(file, FailureCode.BUILD_ERROR).tables("unmet")) {
       String name = u.requireString("name");
       if (plan.stream().noneMatch(r -> r.name().equals(name))) {
         throw u.error("name", "'" + name + "' is not an entry of this buildpack's plan " + plan.stream()
@@ -116,15 +117,20 @@ final class OutputReader {
     return out;
   }
 
+  /** Every entry but directories, symlinks included: reading one refuses it with a clear error. */
   private static List<Path> files(Path dir) {
-    if (!Files.isDirectory(dir)) {
+    if (!ModuleFiles.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isRegularFile).sorted().toList();
+      return s.filter(p -> !ModuleFiles.isDirectory(p)).sorted().toList();
     } catch (IOException e) {
       throw error("cannot list " + dir + ": " + e.getMessage());
     }
+  }
+
+  private static boolean exists(Path p) {
+    return Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
   private static LifecycleException error(String message) {

@@ -1,13 +1,13 @@
 package dev.cnbfarm.lifecycle.build;
 
 import dev.cnbfarm.lifecycle.fs.FileTrees;
+import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -77,7 +77,8 @@ final class SbomLayout {
   private static Path copy(Path from, Path to) {
     try {
       Files.createDirectories(to.getParent());
-      Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+      // Never Files.copy: it follows a link the buildpack planted to a host file (issue 12).
+      ModuleFiles.copyFile(from, to);
       return to;
     } catch (IOException e) {
       throw new LifecycleException(FailureCode.BUILD_ERROR, "cannot copy " + from + " to " + to + ": " + e.getMessage(), e);

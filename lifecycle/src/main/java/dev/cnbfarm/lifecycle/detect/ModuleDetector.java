@@ -8,7 +8,6 @@ import dev.cnbfarm.lifecycle.exec.Invocation;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +85,8 @@ public final class ModuleDetector {
   private static DetectRun readPlan(ModuleDescriptor module, Path planFile, String output, Duration took,
       boolean executed) {
     try {
-      String text = Files.exists(planFile) ? Files.readString(planFile, StandardCharsets.UTF_8) : "";
+      String text = Files.exists(planFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          ? dev.cnbfarm.lifecycle.fs.ModuleFiles.readString(planFile) : "";
       List<PlanSections> all = PlanOutputReader.read(module, text, planFile.toString());
       return new DetectRun(DetectRun.PASS, output, "", all.get(0), all.subList(1, all.size()), took, executed);
     } catch (LifecycleException | IOException e) {

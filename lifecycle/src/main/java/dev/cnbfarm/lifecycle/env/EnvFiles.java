@@ -2,8 +2,8 @@ package dev.cnbfarm.lifecycle.env;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,16 +20,34 @@ public final class EnvFiles {
 
   /** The regular files of {@code dir} by name (sorted); an absent dir is empty. */
   public static Map<String, String> read(Path dir) {
+    return read(dir, false);
+  }
+
+  /**
+   * The env files of a dir a buildpack wrote ({@code <layer>/env}...): as {@link #read}, but a
+   * symlink (to the dir or to a file) is refused, never followed (issue 12).
+   */
+  public static Map<String, String> readWritten(Path dir) {
+    return read(dir, true);
+  }
+
+  private static Map<String, String> read(Path dir, boolean moduleWritten) {
     Map<String, String> out = new TreeMap<>();
+    if (moduleWritten && Files.isSymbolicLink(dir)) {
+      throw new UncheckedIOException(new IOException(dir + ": is a symbolic link; files a buildpack writes are"
+          + " read without following links"));
+    }
     if (!Files.isDirectory(dir)) {
       return out;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, Files::isRegularFile)) {
+    DirectoryStream.Filter<Path> filter = moduleWritten ? p -> !ModuleFiles.isDirectory(p) : Files::isRegularFile;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, filter)) {
       for (Path f : files) {
-        out.put(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8));
+        out.put(f.getFileName().toString(), moduleWritten ? ModuleFiles.readString(f)
+            : ModuleFiles.TextFiles.readUtf8(f));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read env dir " + dir, e);
+      throw new UncheckedIOException("cannot read env dir " + dir + ": " + e.getMessage(), e);
     }
     return out;
   }

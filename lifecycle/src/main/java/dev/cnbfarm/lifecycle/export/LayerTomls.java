@@ -34,12 +34,12 @@ public final class LayerTomls {
 
   /** Every declared layer of the buildpack at {@code dir}; none when the dir does not exist. */
   public static List<Layer> read(Path dir) {
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.getFileName().toString().endsWith(".toml"))
-          .filter(f -> !NOT_LAYERS.contains(f.getFileName().toString()) && Files.isRegularFile(f))
+          .filter(f -> !NOT_LAYERS.contains(f.getFileName().toString()) && !Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
           .sorted().map(LayerTomls::layer).toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
@@ -49,7 +49,7 @@ public final class LayerTomls {
   private static Layer layer(Path file) {
     String fileName = file.getFileName().toString();
     String name = fileName.substring(0, fileName.length() - ".toml".length());
-    TomlTable toml = Toml.read(file, FailureCode.EXPORT_ERROR);
+    TomlTable toml = Toml.readWritten(file, FailureCode.EXPORT_ERROR);
     TomlTable types = toml.table("types").orElse(Toml.parse("", file.toString(), FailureCode.EXPORT_ERROR));
     Map<String, Object> metadata = toml.has("metadata") ? toml.rawTable("metadata") : Map.of();
     return new Layer(name, file.resolveSibling(name), types.bool("launch", false), types.bool("build", false),

@@ -26,16 +26,30 @@ public record ImageUser(int uid, int gid) {
     String u = colon < 0 ? user : user.substring(0, colon);
     String g = colon < 0 ? "" : user.substring(colon + 1);
     String[] passwd = u.matches("\\d+") ? lookupById(u, files) : lookup("/etc/passwd", u, files, "user");
-    int uid = Integer.parseInt(passwd == null ? u : passwd[2]);
+    int uid = id(passwd == null ? u : passwd[2], user);
     int gid;
     if (!g.isEmpty()) {
-      gid = g.matches("\\d+") ? Integer.parseInt(g) : Integer.parseInt(lookup("/etc/group", g, files, "group")[2]);
+      gid = id(g.matches("\\d+") ? g : lookup("/etc/group", g, files, "group")[2], user);
     } else if (passwd != null) {
-      gid = Integer.parseInt(passwd[3]);
+      gid = id(passwd[3], user);
     } else {
       gid = uid == 0 ? 0 : uid;
     }
     return new ImageUser(uid, gid);
+  }
+
+  /** A numeric uid or gid; out of range (or garbage in passwd) is a clear error, not a Java one. */
+  private static int id(String text, String user) {
+    try {
+      int id = Integer.parseInt(text);
+      if (id >= 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new LifecycleException(FailureCode.EXTEND_ERROR, "user '" + user + "': '" + text
+        + "' is not a uid or gid in the range 0 to " + Integer.MAX_VALUE);
   }
 
   public boolean isRoot() {

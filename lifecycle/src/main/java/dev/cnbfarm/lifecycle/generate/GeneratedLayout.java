@@ -3,6 +3,7 @@ package dev.cnbfarm.lifecycle.generate;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import java.io.IOException;
+import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,10 +59,10 @@ public final class GeneratedLayout {
 
   private static void copy(ExtensionOutput o, Path dockerfile, Path dir, String name) throws IOException {
     Files.createDirectories(dir);
-    Files.copy(dockerfile, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    ModuleFiles.copyFile(dockerfile, dir.resolve(name));
     Path config = o.outputDir().resolve("extend-config.toml");
-    if (Files.exists(config)) {
-      Files.copy(config, dir.resolve("extend-config.toml"), StandardCopyOption.REPLACE_EXISTING);
+    if (Files.exists(config, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      ModuleFiles.copyFile(config, dir.resolve("extend-config.toml"));
     }
   }
 }

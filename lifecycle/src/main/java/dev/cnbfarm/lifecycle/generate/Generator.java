@@ -119,10 +119,12 @@ public final class Generator {
     try (Stream<Path> walk = Files.walk(src)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
         Path dest = out.resolve(src.relativize(p).toString());
-        if (Files.isDirectory(p)) {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(dest);
         } else {
-          Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+          // A symlink is copied as a link, never followed (the COPY of its context checks where it points).
+          Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }
       }
     } catch (IOException e) {

@@ -9,7 +9,7 @@ import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.platform.ExtendConfig;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -52,12 +52,16 @@ final class OutputReader {
   }
 
   private static Optional<Path> existing(Path p) {
-    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    // A symlink is passed on, so that reading it fails clearly instead of it being ignored.
+    return Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !ModuleFiles.isDirectory(p)
+        ? Optional.of(p) : Optional.empty();
   }
 
   private static dev.cnbfarm.lifecycle.dockerfile.Dockerfile parse(Path p) {
     try {
-      return DockerfileParser.parse(Files.readString(p, StandardCharsets.UTF_8), p.toString());
+      return DockerfileParser.parse(ModuleFiles.readString(p), p.toString());
+    } catch (ModuleFiles.InvalidTextException e) {
+      throw new LifecycleException(FailureCode.GENERATE_ERROR, e.getMessage(), e);
     } catch (IOException e) {
       throw new LifecycleException(FailureCode.GENERATE_ERROR, p + ": cannot read: " + e.getMessage(), e);
     }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,11 +33,25 @@ public final class Toml {
    * naming the file (and the line, for syntax errors).
    */
   public static TomlTable read(Path file, FailureCode code) {
+    return read(file, code, false);
+  }
+
+  /**
+   * Reads a file a buildpack or extension wrote ({@code launch.toml}, layer tomls): as {@link
+   * #read}, but a symlink or special file is refused, never followed (issue 12).
+   */
+  public static TomlTable readWritten(Path file, FailureCode code) {
+    return read(file, code, true);
+  }
+
+  private static TomlTable read(Path file, FailureCode code, boolean moduleWritten) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = moduleWritten ? ModuleFiles.readString(file) : ModuleFiles.TextFiles.readUtf8(file);
     } catch (NoSuchFileException e) {
       throw new LifecycleException(code, file + ": file not found");
+    } catch (ModuleFiles.InvalidTextException e) {
+      throw new LifecycleException(code, e.getMessage(), e);
     } catch (IOException e) {
       throw new LifecycleException(code, file + ": cannot read: " + e.getMessage(), e);
     }

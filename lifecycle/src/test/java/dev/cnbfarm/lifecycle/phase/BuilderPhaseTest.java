@@ -324,4 +324,51 @@ class BuilderPhaseTest {
     assertThat(e.code()).isEqualTo(FailureCode.BUILD_ERROR);
     assertThat(e.getMessage()).contains("launch.sbom.xml.json", "unsupported SBOM format 'xml'");
   }
+
+  @Test
+  void sbomSymlinkToAHostFileIsRefusedNotCopied() throws IOException {
+    Path secret = Files.writeString(tmp.resolve("host-secret"), "{\"secret\": true}");
+    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    fx.buildpack("acme/one").build("ln -s '" + secret + "' \"$1/launch.sbom.cdx.json\"");
+    fx.group(List.of("acme/one"), "");
+
+    LifecycleException e = failure(() -> fx.build("0.13"));
+
+    assertThat(e.code()).isEqualTo(FailureCode.BUILD_ERROR);
+    assertThat(e.getMessage()).contains("launch.sbom.cdx.json", "is a symbolic link").doesNotContain("Exception");
+    assertThat(fx.layers().resolve("sbom/launch/acme_one/sbom.cdx.json")).doesNotExist();
+  }
+
+  @Test
+  void layerTomlAndLaunchTomlSymlinksAreRefusedNotFollowed() throws IOException {
+    Path hostToml = Files.writeString(tmp.resolve("host.toml"), "[types]\nlaunch = true\n[metadata]\nsecret = \"s3cr3t\"\n");
+    fx.buildpack("acme/one").build("ln -s '" + hostToml + "' \"$1/jdk.toml\"");
+    fx.group(List.of("acme/one"), "");
+    assertThat(failure(() -> fx.build("0.13")).getMessage()).contains("jdk.toml", "is a symbolic link");
+
+    fx.buildpack("acme/two").build("ln -s '" + hostToml + "' \"$1/launch.toml\"");
+    fx.group(List.of("acme/two"), "");
+    assertThat(failure(() -> fx.build("0.13")).getMessage()).contains("launch.toml", "is a symbolic link");
+  }
+
+  @Test
+  void layerEnvFileSymlinkIsRefusedNotFollowed() throws IOException {
+    Path secret = Files.writeString(tmp.resolve("host-env"), "s3cr3t");
+    fx.buildpack("acme/one").build("mkdir -p \"$1/rt/env\"; printf '[types]\\nbuild = true\\n' > \"$1/rt.toml\"; "
+        + "ln -s '" + secret + "' \"$1/rt/env/SECRET\"");
+    fx.buildpack("acme/two").build("echo \"SECRET=$SECRET\"");
+    fx.group(List.of("acme/one", "acme/two"), "");
+
+    assertThatThrownBy(() -> fx.build("0.13")).hasMessageContaining("SECRET").hasMessageContaining("is a symbolic link");
+  }
+
+  @Test
+  void invalidUtf8InLaunchTomlNamesTheFileTheByteAndTheLine() {
+    fx.buildpack("acme/one").build("printf '[[labels]]\\nkey = \"a\\377\"\\n' > \"$1/launch.toml\"");
+    fx.group(List.of("acme/one"), "");
+
+    LifecycleException e = failure(() -> fx.build("0.13"));
+
+    assertThat(e.getMessage()).contains("launch.toml", "invalid UTF-8 at byte 19 (line 2)").doesNotContain("Input length");
+  }
 }

@@ -133,6 +133,17 @@ class DetectorPhaseGenerateTest {
   }
 
   @Test
+  void generatedDockerfileSymlinkToAHostFileIsRefusedNotCopied() throws java.io.IOException {
+    Path secret = java.nio.file.Files.writeString(tmp.resolve("host-secret"), "ARG base_image\nFROM ${base_image}\nLABEL s=secret\n");
+    Fixtures fx = extensionMeetingX("ext/a");
+    fx.extension("ext/a").provides("x").generate("ln -s '" + secret + "' \"$CNB_OUTPUT_DIR/run.Dockerfile\"");
+
+    LifecycleException e = thrown(fx, "0.13");
+
+    assertThat(e.getMessage()).contains("run.Dockerfile", "is a symbolic link").doesNotContain("secret");
+  }
+
+  @Test
   void reportsWhatGeneratePrintsOnStdoutAndStderr() {
     Fixtures fx = extensionMeetingX("ext/a");
     fx.extension("ext/a").provides("x").generate("echo 'to stdout'\necho 'to stderr' >&2");
