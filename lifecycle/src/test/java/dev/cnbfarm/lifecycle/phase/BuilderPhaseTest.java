@@ -218,13 +218,14 @@ class BuilderPhaseTest {
   }
 
   @Test
-  void metadataListsBuildpacksAndTheGroupExtensions() {
+  void metadataListsBuildpacksAndTheGroupExtensionsWithTheirHomepage() {
     fx.buildpack("acme/one").build("true");
     fx.group(List.of("acme/one"), """
         [[group-extensions]]
         id = "acme/os-packages"
         version = "1.4.0"
         api = "0.10"
+        homepage = "https://example.org/os-packages"
         """);
 
     fx.build("0.13");
@@ -239,6 +240,9 @@ class BuilderPhaseTest {
       assertThat(e.string("id", "")).isEqualTo("acme/os-packages");
       assertThat(e.string("version", "")).isEqualTo("1.4.0");
       assertThat(e.string("api", "")).isEqualTo("0.10");
+      assertThat(e.string("homepage", "")).isEqualTo("https://example.org/os-packages");
+      assertThat(e.has("optional")).isFalse();
+      assertThat(e.has("extension")).isFalse();
     });
   }
 

@@ -183,6 +183,28 @@ class DetectorPhaseDetectTest {
         .contains("bp/a@1.0.0 has a \"version\" key which is not supported", "\"metadata.version\""));
   }
 
+  @Test
+  void anIdOutsideTheSpecsCharacterSetIsAcceptedWithOneWarning() {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of("simple_buildpack", "bp/b"), List.of()));
+    fx.buildpack("simple_buildpack").providesAndRequires("x");
+    fx.buildpack("bp/b").passes();
+
+    assertThat(exitCode(fx.detect("0.13"))).isZero();
+    assertThat(fx.reporter().warnLines()).filteredOn(l -> l.contains("simple_buildpack")).singleElement()
+        .satisfies(l -> assertThat(l).contains("letters, digits, '.', '/' and '-'"));
+    assertThat(Fixtures.read(fx.groupPath())).contains("id = \"simple_buildpack\"");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"config", "app", "my id"})
+  void aReservedOrUnsafeIdStaysRefused(String id) {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of(id), List.of()));
+    fx.buildpack(id).passes();
+
+    assertThatThrownBy(() -> fx.detect("0.13")).isInstanceOf(LifecycleException.class)
+        .hasMessageContaining("'" + id + "' is not a valid buildpack id");
+  }
+
   // ---- exit codes
 
   @ParameterizedTest
