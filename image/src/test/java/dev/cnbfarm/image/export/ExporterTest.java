@@ -115,12 +115,34 @@ class ExporterTest {
   }
 
   ExportRequest request(boolean extend, List<ImageRef> targets, List<GroupEntry> extensions) {
+    return request(extend, targets, extensions,
+        new RunMetadata(List.of(new RunMetadata.RunImage(registry.host() + "/test/run", List.of("mirror.example/run")))));
+  }
+
+  ExportRequest request(boolean extend, List<ImageRef> targets, List<GroupEntry> extensions, RunMetadata runToml) {
     Analyzed analyzed = Analyzed.parse("[run-image]\nreference = \"" + run.pinnedRef() + "\"\nimage = \""
         + registry.host() + "/test/run\"\nextend = " + extend + "\n", "analyzed.toml");
     return new ExportRequest(layers, app, launcher, layers.resolve("project-metadata.toml"),
         layers.resolve("extended"), analyzed, new Group(List.of(new GroupEntry("bp/a", "1.0", "0.10", "")), extensions),
-        new RunMetadata(List.of(new RunMetadata.RunImage(registry.host() + "/test/run", List.of("mirror.example/run")))),
+        runToml,
         new BuildMetadataLabel.Launcher("0.1.0", "https://example.org/launcher", "abc"), targets, 1000, 1001, "0.13");
+  }
+
+  @Test
+  void labelRecordsTheRunImageUsedWithoutRunTomlImagesAndMatchesRunTomlThroughNormalisation() throws IOException {
+    ImageRef target = ImageRef.parse(registry.host() + "/test/app:label");
+    Exporter exporter = new Exporter(store, Reporter.NONE);
+
+    exporter.export(request(false, List.of(target), List.of(), new RunMetadata(List.of())));
+    JsonNode lc = JSON.readTree(store.read(target).config().labels().get("io.buildpacks.lifecycle.metadata"));
+    assertThat(lc.at("/runImage/image").asText()).isEqualTo(registry.host() + "/test/run");
+
+    exporter.export(request(false, List.of(target), List.of(), new RunMetadata(List.of(
+        new RunMetadata.RunImage("other.example/first", List.of()),
+        new RunMetadata.RunImage(registry.host() + "/test/run:latest", List.of("mirror.example/run:latest"))))));
+    lc = JSON.readTree(store.read(target).config().labels().get("io.buildpacks.lifecycle.metadata"));
+    assertThat(lc.at("/runImage/image").asText()).isEqualTo(registry.host() + "/test/run:latest");
+    assertThat(lc.at("/runImage/mirrors/0").asText()).isEqualTo("mirror.example/run:latest");
   }
 
   @Test

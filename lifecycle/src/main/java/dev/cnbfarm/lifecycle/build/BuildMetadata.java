@@ -76,9 +76,9 @@ public record BuildMetadata(List<GroupEntry> buildpacks, List<GroupEntry> extens
     if (!defaultProcessType.isEmpty()) {
       m.put("buildpack-default-process-type", defaultProcessType);
     }
-    m.put("buildpacks", buildpacks.stream().map(e -> module(e, true)).toList());
+    m.put("buildpacks", buildpacks.stream().map(BuildMetadata::module).toList());
     if (!extensions.isEmpty()) {
-      m.put("extensions", extensions.stream().map(e -> module(e, false)).toList());
+      m.put("extensions", extensions.stream().map(BuildMetadata::module).toList());
     }
     m.put("processes", processes.stream().map(LaunchProcess::toToml).toList());
     m.put("labels", labels.stream().map(Label::toToml).toList());
@@ -86,12 +86,19 @@ public record BuildMetadata(List<GroupEntry> buildpacks, List<GroupEntry> extens
     return m;
   }
 
-  private static Map<String, Object> module(GroupEntry e, boolean withHomepage) {
+  /**
+   * A group element as the reference writes it (buildpack.GroupElement without {@code optional}
+   * and {@code extension}): id, version, api and homepage, the last two when set, for buildpacks
+   * and extensions alike.
+   */
+  private static Map<String, Object> module(GroupEntry e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.id());
     m.put("version", e.version());
-    m.put("api", e.api());
-    if (withHomepage && !e.homepage().isEmpty()) {
+    if (!e.api().isEmpty()) {
+      m.put("api", e.api());
+    }
+    if (!e.homepage().isEmpty()) {
       m.put("homepage", e.homepage());
     }
     return m;

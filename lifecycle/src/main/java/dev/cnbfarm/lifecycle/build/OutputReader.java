@@ -4,6 +4,7 @@ import dev.cnbfarm.lifecycle.buildpack.ModuleDescriptor;
 import dev.cnbfarm.lifecycle.exec.Execution;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.platform.Plan;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import dev.cnbfarm.lifecycle.toml.TomlTable;
@@ -60,9 +61,38 @@ final class OutputReader {
     String name = file.getFileName().toString();
     name = name.substring(0, name.length() - ".toml".length());
     TomlTable toml = Toml.readWritten(file, FailureCode.BUILD_ERROR);
+    for (String flag : List.of("launch", "build", "cache")) {
+      if (toml.has(flag)) {
+        throw toml.error(flag, "the launch, build and cache flags belong in the [types] table");
+      }
+    }
     TomlTable types = toml.table("types").orElse(Toml.parse("", file.toString(), FailureCode.BUILD_ERROR));
-    return new Layer(name, file.resolveSibling(name), types.bool("launch", false), types.bool("build", false),
-        types.bool("cache", false), toml.rawTable("metadata"));
+    boolean launch = types.bool("launch", false);
+    boolean build = types.bool("build", false);
+    boolean cache = types.bool("cache", false);
+    Path dir = file.resolveSibling(name);
+    if (!launch && !build && !cache) {
+      dir = ignore(dir);
+    }
+    return new Layer(name, dir, launch, build, cache, toml.rawTable("metadata"));
+  }
+
+  /**
+   * A layer of no type is renamed {@code <layer>.ignore}, as the reference does (buildpack/build.go
+   * renameLayerDirIfNeeded), so no later buildpack, exporter or cache sees its contents.
+   */
+  private static Path ignore(Path dir) {
+    Path ignored = dir.resolveSibling(dir.getFileName() + ".ignore");
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return ignored;
+    }
+    try {
+      FileTrees.deleteQuietly(ignored);
+      Files.move(dir, ignored);
+    } catch (IOException e) {
+      throw error("cannot rename " + dir + " to " + ignored.getFileName() + ": " + e.getMessage());
+    }
+    return ignored;
   }
 
   private static List<LaunchProcess> processes(ModuleDescriptor bp, TomlTable launch) {
@@ -84,7 +114,13 @@ final class OutputReader {
             + "' are both marked default; a buildpack may mark at most one");
       }
       firstDefault = isDefault ? type : firstDefault;
-      // Buildpack API 0.9 dropped `direct`: every process is run without a shell.
+      // Buildpack API 0.9 dropped `direct` (every process runs without a shell); the reference
+      // refuses the key there (buildpack/files.go DecodeLaunchTOML), so a shell process is never
+      // silently turned into a direct one.
+      if (bp.api().atLeast("0.9") && p.has("direct")) {
+        throw p.error("direct", "process type '" + type + "': 'direct' is not supported at Buildpack API "
+            + bp.api() + " (every process is direct since 0.9)");
+      }
       boolean direct = bp.api().atLeast("0.9") || p.bool("direct", false);
       out.add(new LaunchProcess(type, command, p.strings("args"), direct, isDefault, p.string("working-dir", ""),
           bp.id()));

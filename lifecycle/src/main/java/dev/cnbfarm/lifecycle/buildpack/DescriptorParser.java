@@ -13,18 +13,33 @@ import java.util.regex.Pattern;
 
 /** Reads {@code buildpack.toml} / {@code extension.toml} (buildpack.md, image_extension.md). */
 final class DescriptorParser {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9./-]+");
+  /** buildpack.md "buildpack.toml": an id uses only letters, digits, '.', '/' and '-'. */
+  private static final Pattern SPEC_ID = Pattern.compile("[A-Za-z0-9./-]+");
+  /**
+   * What is accepted beyond the spec (decisions.md #18; the reference checks nothing and its own
+   * fixtures use '_'): also '_', '+' and '~', characters that are safe in paths and in the
+   * launcher's shell. Whitespace, quotes and shell or path metacharacters stay refused.
+   */
+  private static final Pattern ACCEPTED_ID = Pattern.compile("[A-Za-z0-9._/+~-]+");
+  static final String SPEC_ID_RULE = "letters, digits, '.', '/' and '-'";
   private static final Set<String> RESERVED_IDS = Set.of("app", "config", "generated", "sbom");
 
   private DescriptorParser() {}
+
+  /** True when {@code id} keeps to the spec's character set (else it is accepted with a warning). */
+  static boolean followsSpec(String id) {
+    return SPEC_ID.matcher(id).matches();
+  }
 
   static ModuleDescriptor parse(ModuleKind kind, Path dir) {
     Path file = dir.resolve(kind.descriptorFile());
     TomlTable toml = Toml.read(file, FailureCode.INVALID_INPUT);
     TomlTable info = toml.table(kind.label()).orElseThrow(() -> toml.error(kind.label(), "missing required table"));
     String id = info.requireString("id");
-    if (!ID.matcher(id).matches() || RESERVED_IDS.contains(id.toLowerCase(java.util.Locale.ROOT))) {
-      throw info.error("id", "'" + id + "' is not a valid " + kind.label() + " id");
+    if (!ACCEPTED_ID.matcher(id).matches() || id.equals(".") || id.equals("..")
+        || RESERVED_IDS.contains(id.toLowerCase(java.util.Locale.ROOT))) {
+      throw info.error("id", "'" + id + "' is not a valid " + kind.label() + " id (the spec allows "
+          + SPEC_ID_RULE + "; it must not be app, config, generated or sbom)");
     }
     String version = info.requireString("version");
     ApiVersion api = SupportedApis.buildpack(toml.requireString("api"), file.toString());

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import dev.cnbfarm.lifecycle.report.Reporter;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,10 +22,18 @@ public final class ModuleStore {
   private final Path buildpacksDir;
   private final Path extensionsDir;
   private final Map<String, ModuleDescriptor> cache = new ConcurrentHashMap<>();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  private final Reporter reporter;
 
   public ModuleStore(Path buildpacksDir, Path extensionsDir) {
+    this(buildpacksDir, extensionsDir, Reporter.NONE);
+  }
+
+  /** A store that warns once per module id whose characters are outside the spec's set. */
+  public ModuleStore(Path buildpacksDir, Path extensionsDir, Reporter reporter) {
     this.buildpacksDir = buildpacksDir;
     this.extensionsDir = extensionsDir;
+    this.reporter = reporter;
   }
 
   /** {@code /} in ids becomes {@code _} on disk. */
@@ -48,6 +58,10 @@ public final class ModuleStore {
     if (!d.id().equals(ref.id())) {
       throw new LifecycleException(FailureCode.INVALID_INPUT,
           dir.resolve(ref.kind().descriptorFile()) + ": id '" + d.id() + "' does not match the order's '" + ref.id() + "'");
+    }
+    if (!DescriptorParser.followsSpec(d.id()) && warned.add(ref.kind() + " " + d.id())) {
+      reporter.warn("Warning: " + ref.kind().label() + " id '" + d.id() + "' has characters outside the spec's set ("
+          + DescriptorParser.SPEC_ID_RULE + "); accepted, as the reference lifecycle does");
     }
     return d;
   }

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Reads the plan a module's detection wrote ({@code [[provides]]}, {@code [[requires]]},
- * {@code [[or]]}) and applies the spec's rules: extensions may only provide; a requirement may not
- * give {@code version} both at the top level and in {@code metadata}. Stateless.
+ * {@code [[or]]}) and applies the spec's rules: extensions may only provide; a requirement gives
+ * its version in {@code metadata.version}, never at the top level. Stateless.
  */
 final class PlanOutputReader {
   private PlanOutputReader() {}
@@ -47,12 +47,11 @@ final class PlanOutputReader {
     for (TomlTable r : requireTables) {
       Map<String, Object> metadata = new LinkedHashMap<>(r.rawTable("metadata"));
       if (r.has("version")) {
-        if (metadata.containsKey("version")) {
-          throw new LifecycleException(FailureCode.DETECT_ERROR, label + lineOf(text, "version") + ": "
-              + module.coordinates() + " has a \"version\" key and a \"metadata.version\" which cannot be "
-              + "specified together; use \"metadata.version\"");
-        }
-        metadata.put("version", r.requireString("version"));
+        // As the reference (buildpack/detect.go): a top-level version fails the module's detection,
+        // with or without metadata.version beside it (the top-level message is the one it reports).
+        throw new LifecycleException(FailureCode.DETECT_ERROR, label + lineOf(text, "version") + ": "
+            + module.kind().label() + " " + module.coordinates() + " has a \"version\" key which is not "
+            + "supported; \"metadata.version\" should be used instead");
       }
       requires.add(new Plan.Require(r.requireString("name"), metadata));
     }

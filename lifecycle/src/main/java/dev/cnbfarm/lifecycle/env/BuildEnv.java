@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * (buildpack.md "Environment"): a few variables of the lifecycle's own environment, then the
  * user's {@code <platform>/env/} (unless the module sets {@code clear-env}), then the operator's
  * {@code <build-config>/env/} with its {@code .append/.prepend/.override/.default/.delim} rules
- * ({@link EnvFiles}).
+ * ({@link EnvFiles}), where a file without a suffix is a default.
  * Files are read once at construction. Immutable and thread-safe.
  */
 public final class BuildEnv {
@@ -49,7 +49,8 @@ public final class BuildEnv {
    * The environment for {@code /bin/build}, in the spec's order of precedence: {@code underlay}
    * (e.g. an image's config {@code Env}) with the passed-through lifecycle variables over it, then
    * what earlier buildpacks' build layers contribute ({@code layers}), then the user's platform
-   * env (unless {@code clearEnv}), then the operator's build-config env, which wins over all.
+   * env (unless {@code clearEnv}), then the operator's build-config env: its plain files are
+   * defaults, its {@code .override}/{@code .append}/{@code .prepend} files change what is there.
    */
   public Map<String, String> forModule(boolean clearEnv, Map<String, String> underlay,
       Consumer<Map<String, String>> layers) {
@@ -60,7 +61,7 @@ public final class BuildEnv {
       platform.forEach((k, v) -> env.put(k, PATH_LISTS.contains(k) && env.containsKey(k)
           ? v + File.pathSeparator + env.get(k) : v));
     }
-    EnvFiles.apply(env, buildConfigFiles);
+    EnvFiles.applyBuildConfig(env, buildConfigFiles);
     return env;
   }
 

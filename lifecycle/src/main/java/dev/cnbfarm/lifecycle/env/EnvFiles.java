@@ -53,19 +53,33 @@ public final class EnvFiles {
   }
 
   /**
-   * Applies env files to {@code env}. A file without a suffix overrides (Buildpack API ≥ 0.5);
-   * {@code .append}/{@code .prepend} join with the {@code NAME.delim} file's content, or with
-   * nothing when there is none.
+   * Applies a build layer's env files to {@code env}: a file without a suffix overrides
+   * (Buildpack API ≥ 0.5); {@code .append}/{@code .prepend} join with the {@code NAME.delim}
+   * file's content, or with nothing when there is none.
    */
   public static void apply(Map<String, String> env, Map<String, String> files) {
+    apply(env, files, "override");
+  }
+
+  /**
+   * Applies {@code <build-config>/env/} files: there a file without a suffix is a default (RFC
+   * 0109; the reference lifecycle's {@code WithOverrides}), so the user's {@code <platform>/env}
+   * value wins over it and only {@code NAME.override} overrides.
+   */
+  public static void applyBuildConfig(Map<String, String> env, Map<String, String> files) {
+    apply(env, files, "default");
+  }
+
+  private static void apply(Map<String, String> env, Map<String, String> files, String plainAction) {
     files.forEach((file, value) -> {
       int dot = file.lastIndexOf('.');
       String name = dot < 0 ? file : file.substring(0, dot);
-      String action = dot < 0 ? "override" : file.substring(dot + 1);
+      String action = dot < 0 ? plainAction : file.substring(dot + 1);
       String delim = files.getOrDefault(name + ".delim", "");
       switch (action) {
         case "override" -> env.put(name, value);
-        case "default" -> env.putIfAbsent(name, value);
+        // as the reference: an empty value counts as unset
+        case "default" -> env.compute(name, (k, old) -> old == null || old.isEmpty() ? value : old);
         case "append" -> env.merge(name, value, (old, v) -> old + delim + v);
         case "prepend" -> env.merge(name, value, (old, v) -> v + delim + old);
         case "delim" -> { }

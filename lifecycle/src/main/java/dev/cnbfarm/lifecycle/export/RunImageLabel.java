@@ -23,7 +23,7 @@ public record RunImageLabel(String image, List<String> mirrors) {
    */
   public static RunImageLabel choose(RunMetadata run, String analyzedImage, boolean extensionsUsed) {
     for (RunMetadata.RunImage entry : run.images()) {
-      if (new RunMetadata(List.of(entry)).contains(analyzedImage)) {
+      if (entry.contains(analyzedImage)) {
         return new RunImageLabel(entry.image(), entry.mirrors());
       }
     }

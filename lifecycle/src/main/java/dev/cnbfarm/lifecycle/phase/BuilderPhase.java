@@ -52,7 +52,7 @@ public final class BuilderPhase {
     BuildEnv env = new BuildEnv(in.environment(), platform,
         in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config"));
     ModuleStore store = new ModuleStore(in.path("buildpacks", "CNB_BUILDPACKS_DIR", "/cnb/buildpacks"),
-        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"));
+        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"), reporter);
     Path planDir = scratch();
     try {
       BuildContext ctx = BuildContext.local(app, in.layers(), platform, planDir, env,

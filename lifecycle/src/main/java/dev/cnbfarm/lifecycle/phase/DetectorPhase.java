@@ -66,7 +66,7 @@ public final class DetectorPhase {
     BuildEnv env = new BuildEnv(in.environment(), platform, buildConfig);
     Map<String, String> targetEnv = TargetEnv.of(analyzed.runImageTarget());
     ModuleStore store = new ModuleStore(in.path("buildpacks", "CNB_BUILDPACKS_DIR", "/cnb/buildpacks"),
-        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"));
+        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"), reporter);
     Path scratch = scratch();
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
       Thread t = new Thread(r, "cnbfarm-detect");

@@ -29,22 +29,23 @@ public record RunMetadata(List<RunImage> images) {
     return new RunMetadata(out);
   }
 
-  /** True when {@code name} is an image or mirror here, ignoring any digest on either side. */
+  /**
+   * True when {@code name} is an image or mirror here, compared as {@link ImageNames} normalises
+   * them (registry, {@code library/}, {@code :latest}; any digest ignored), as the reference does.
+   */
   public boolean contains(String name) {
-    String want = withoutDigest(name);
-    return images.stream().anyMatch(i -> withoutDigest(i.image()).equals(want)
-        || i.mirrors().stream().anyMatch(m -> withoutDigest(m).equals(want)));
-  }
-
-  static String withoutDigest(String ref) {
-    int at = ref.indexOf('@');
-    return at < 0 ? ref : ref.substring(0, at);
+    return images.stream().anyMatch(i -> i.contains(name));
   }
 
   /** One {@code [[images]]} entry. Immutable. */
   public record RunImage(String image, List<String> mirrors) {
     public RunImage {
       mirrors = List.copyOf(mirrors);
+    }
+
+    /** True when {@code name} is this image or one of its mirrors ({@link ImageNames#same}). */
+    public boolean contains(String name) {
+      return ImageNames.same(image, name) || mirrors.stream().anyMatch(m -> ImageNames.same(m, name));
     }
   }
 }

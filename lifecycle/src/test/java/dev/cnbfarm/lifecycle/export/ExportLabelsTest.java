@@ -43,6 +43,33 @@ class ExportLabelsTest {
   }
 
   @Test
+  void runImageForLabelMatchesRunTomlThroughRegistryNormalisation() {
+    RunMetadata run = new RunMetadata(List.of(
+        new RunMetadata.RunImage("reg.example/first", List.of()),
+        new RunMetadata.RunImage("busybox", List.of("docker.io/acme/busybox"))));
+    for (String used : List.of("index.docker.io/busybox", "docker.io/library/busybox:latest",
+        "index.docker.io/library/busybox@sha256:" + "d".repeat(64), "acme/busybox:latest")) {
+      assertThat(RunImageLabel.choose(run, used, false)).as(used)
+          .isEqualTo(new RunImageLabel("busybox", List.of("docker.io/acme/busybox")));
+    }
+    assertThat(RunImageLabel.choose(run, "busybox:1.36", false)).as("another tag is another image")
+        .isEqualTo(new RunImageLabel("reg.example/first", List.of()));
+  }
+
+  @Test
+  void runImageForLabelIsTheUsedRunImageWithoutRunTomlOrWithAnEmptyOne() throws IOException {
+    String used = "reg.example/used@sha256:" + "e".repeat(64);
+    Files.writeString(dir.resolve("empty-run.toml"), "# no images\n");
+    for (RunMetadata run : List.of(RunMetadata.read(dir.resolve("absent-run.toml")),
+        RunMetadata.read(dir.resolve("empty-run.toml")))) {
+      assertThat(RunImageLabel.choose(run, used, false))
+          .isEqualTo(new RunImageLabel("reg.example/used", List.of()));
+      assertThat(RunImageLabel.choose(run, used, true))
+          .isEqualTo(new RunImageLabel("reg.example/used", List.of()));
+    }
+  }
+
+  @Test
   void lifecycleMetadataJsonHasTheSpecFieldNamesWithSortedKeys() {
     LifecycleMetadata m = new LifecycleMetadata(List.of("sha256:app"), "sha256:cfg", "sha256:launcher",
         List.of(new LifecycleMetadata.BuildpackLayers("bp/a", "1.0", Map.of("deps",

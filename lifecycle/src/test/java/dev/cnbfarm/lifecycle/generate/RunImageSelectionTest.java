@@ -139,8 +139,10 @@ class RunImageSelectionTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"listed-run-image", "mirror.example.org/listed-run-image",
+      "index.docker.io/listed-run-image", "docker.io/library/listed-run-image:latest",
+      "mirror.example.org/listed-run-image:latest",
       "listed-run-image@sha256:abcd", ORIGINAL + ":other-tag-is-unlisted"})
-  void warnsOnlyWhenTheNewImageIsAbsentFromRunToml(String image) {
+  void warnsOnlyWhenTheNewImageIsAbsentFromRunTomlComparingNormalisedNames(String image) {
     Fixtures fx = twoExtensions(null, "FROM " + image);
 
     fx.detect("0.13");

@@ -17,6 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The builder phase over tiny shell buildpacks run as local processes (buildpack.md "Phase #3: Build"). */
 class BuilderPhaseTest {
@@ -163,14 +165,67 @@ class BuilderPhaseTest {
     assertThat(result.metadata().defaultProcess()).contains("web");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"launch", "build", "cache"})
+  void aLayerTypeFlagOutsideTheTypesTableIsABuildError(String flag) {
+    fx.buildpack("acme/one").build("mkdir -p \"$1/l\"\nprintf '" + flag + " = true\\n' > \"$1/l.toml\"");
+    fx.group(List.of("acme/one"), "");
+
+    LifecycleException e = failure(() -> fx.build("0.13"));
+
+    assertThat(e.code()).isEqualTo(FailureCode.BUILD_ERROR);
+    assertThat(e.code().exitCode()).isEqualTo(52);
+    assertThat(e.getMessage()).contains("acme_one/l.toml", flag, "[types]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.9", "0.12"})
+  void directInLaunchTomlIsRefusedFromBuildpackApi09(String api) {
+    fx.buildpack("acme/one").api(api).build("""
+        printf '[[processes]]\\ntype = "web"\\ncommand = ["run"]\\ndirect = false\\n' > "$1/launch.toml"
+        """);
+    fx.group(List.of("acme/one"), "");
+
+    LifecycleException e = failure(() -> fx.build("0.13"));
+
+    assertThat(e.code().exitCode()).isEqualTo(52);
+    assertThat(e.getMessage()).contains("launch.toml", "direct", "web");
+  }
+
   @Test
-  void metadataListsBuildpacksAndTheGroupExtensions() {
+  void aLayerOfNoTypeIsRenamedIgnoreAndGivesNoEnv() {
+    fx.buildpack("acme/one").build("""
+        mkdir -p "$1/none/bin" "$1/falses/env" "$1/kept"
+        printf 'x' > "$1/none/file"
+        printf 'from-falses' > "$1/falses/env/FALSES.override"
+        printf '[metadata]\\nk = "v"\\n' > "$1/none.toml"
+        printf '[types]\\nlaunch = false\\nbuild = false\\ncache = false\\n' > "$1/falses.toml"
+        printf '[types]\\ncache = true\\n' > "$1/kept.toml"
+        """);
+    fx.buildpack("acme/two").build("echo \"FALSES=$FALSES\" > \"$1/seen.txt\"");
+    fx.group(List.of("acme/one", "acme/two"), "");
+
+    fx.build("0.13");
+
+    Path bp = fx.layers().resolve("acme_one");
+    assertThat(bp.resolve("none")).doesNotExist();
+    assertThat(bp.resolve("none.ignore/file")).hasContent("x");
+    assertThat(bp.resolve("falses")).doesNotExist();
+    assertThat(bp.resolve("falses.ignore")).isDirectory();
+    assertThat(bp.resolve("none.toml")).exists();
+    assertThat(bp.resolve("kept")).isDirectory();
+    assertThat(Fixtures.envDump(fx.layers().resolve("acme_two/seen.txt"))).containsEntry("FALSES", "");
+  }
+
+  @Test
+  void metadataListsBuildpacksAndTheGroupExtensionsWithTheirHomepage() {
     fx.buildpack("acme/one").build("true");
     fx.group(List.of("acme/one"), """
         [[group-extensions]]
         id = "acme/os-packages"
         version = "1.4.0"
         api = "0.10"
+        homepage = "https://example.org/os-packages"
         """);
 
     fx.build("0.13");
@@ -185,6 +240,9 @@ class BuilderPhaseTest {
       assertThat(e.string("id", "")).isEqualTo("acme/os-packages");
       assertThat(e.string("version", "")).isEqualTo("1.4.0");
       assertThat(e.string("api", "")).isEqualTo("0.10");
+      assertThat(e.string("homepage", "")).isEqualTo("https://example.org/os-packages");
+      assertThat(e.has("optional")).isFalse();
+      assertThat(e.has("extension")).isFalse();
     });
   }
 

@@ -168,15 +168,41 @@ class DetectorPhaseDetectTest {
     assertThat(fx.reporter().debugLines()).contains("fail: bp/needs@1.0.0 requires x");
   }
 
-  @Test
-  void movesTopLevelVersionOfARequirementIntoMetadata() {
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "[[provides]]\nname = \"x\"\n[[requires]]\nname = \"x\"\nversion = \"3.1\"",
+      "[[provides]]\nname = \"x\"\n[[requires]]\nname = \"x\"\nversion = \"3.1\"\n[requires.metadata]\nversion = \"3.1\"",
+      "[[provides]]\nname = \"x\"\n[[requires]]\nname = \"x\"\n[[or]]\n[[or.provides]]\nname = \"y\"\n"
+          + "[[or.requires]]\nname = \"y\"\nversion = \"1\""})
+  void aTopLevelVersionInARequirementFailsTheBuildpacksDetection(String plan) {
     Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of()));
-    fx.buildpack("bp/a").plan("[[provides]]\nname = \"x\"\n[[requires]]\nname = \"x\"\nversion = \"3.1\"");
+    fx.buildpack("bp/a").api("0.9").plan(plan);
 
-    fx.detect("0.13");
+    assertThat(exitCode(fx.detect("0.13"))).isEqualTo(21);
+    assertThat(fx.reporter().allLines()).anySatisfy(l -> assertThat(l)
+        .contains("bp/a@1.0.0 has a \"version\" key which is not supported", "\"metadata.version\""));
+  }
 
-    assertThat(Plan.read(fx.planPath()).entries().get(0).requires())
-        .containsExactly(new Plan.Require("x", Map.of("version", "3.1")));
+  @Test
+  void anIdOutsideTheSpecsCharacterSetIsAcceptedWithOneWarning() {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of("simple_buildpack", "bp/b"), List.of()));
+    fx.buildpack("simple_buildpack").providesAndRequires("x");
+    fx.buildpack("bp/b").passes();
+
+    assertThat(exitCode(fx.detect("0.13"))).isZero();
+    assertThat(fx.reporter().warnLines()).filteredOn(l -> l.contains("simple_buildpack")).singleElement()
+        .satisfies(l -> assertThat(l).contains("letters, digits, '.', '/' and '-'"));
+    assertThat(Fixtures.read(fx.groupPath())).contains("id = \"simple_buildpack\"");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"config", "app", "my id"})
+  void aReservedOrUnsafeIdStaysRefused(String id) {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of(id), List.of()));
+    fx.buildpack(id).passes();
+
+    assertThatThrownBy(() -> fx.detect("0.13")).isInstanceOf(LifecycleException.class)
+        .hasMessageContaining("'" + id + "' is not a valid buildpack id");
   }
 
   // ---- exit codes
@@ -328,6 +354,19 @@ class DetectorPhaseDetectTest {
     assertThat(Fixtures.envDump(fx.logFile("clear.env"))).contains(Map.entry("APPENDED", "op"),
         Map.entry("PREPENDED", "op"), Map.entry("OVERRIDDEN", "op"), Map.entry("DEFAULTED", "op"),
         Map.entry("FRESH", "op"));
+  }
+
+  @Test
+  void aPlainBuildConfigEnvFileIsADefaultThatThePlatformEnvWins() {
+    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of()))
+        .platformEnv("CHOSEN", "user").buildConfigEnv("CHOSEN", "op")
+        .platformEnv("FORCED", "user").buildConfigEnv("FORCED.override", "op");
+    fx.buildpack("bp/a").detect(dump(fx, "bp"));
+
+    fx.detect("0.13");
+
+    assertThat(Fixtures.envDump(fx.logFile("bp.env"))).contains(Map.entry("CHOSEN", "user"),
+        Map.entry("FORCED", "op"));
   }
 
   // ---- concurrency
