@@ -123,7 +123,8 @@ final class LayerPins {
     Held held = HELD.get(lockFile);
     if (held == null) {
       try {
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
         try {
           // Blocks only while another process holds it exclusively, i.e. for one eviction's rename.
           held = new Held(channel, channel.lock(0, Long.MAX_VALUE, true));
