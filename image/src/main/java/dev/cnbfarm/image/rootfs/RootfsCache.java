@@ -189,7 +189,12 @@ public final class RootfsCache {
         return unpackedMeanwhile.get();
       }
       Path dir = unpack(diffId, unpacker);
-      evictOverBudget(diffId);
+      try {
+        evictOverBudget(diffId);
+      } catch (IOException | UncheckedIOException e) {
+        // The layer is published and fine; a failed eviction only leaves the cache over budget.
+        log.warn("cannot evict from the rootfs cache: {}", e.getMessage());
+      }
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack layer " + diffId + ": " + e.getMessage(), e);
@@ -260,15 +265,19 @@ public final class RootfsCache {
       for (Path dir : dirs) {
         String hex = dir.getFileName().toString();
         Path marker = used.resolve(hex);
-        long bytes;
         try {
-          bytes = Long.parseLong(Files.readString(marker).trim());
-        } catch (NoSuchFileException | NumberFormatException noMarker) {
-          // A layer of a cache from before eviction: measure it once; it counts as just used.
-          bytes = sizeOf(dir);
-          Files.writeString(marker, Long.toString(bytes));
+          long bytes;
+          try {
+            bytes = Long.parseLong(Files.readString(marker).trim());
+          } catch (NoSuchFileException | NumberFormatException noMarker) {
+            // A layer of a cache from before eviction: measure it once; it counts as just used.
+            bytes = sizeOf(dir);
+            Files.writeString(marker, Long.toString(bytes));
+          }
+          entries.add(new Entry(hex, bytes, Files.getLastModifiedTime(marker).toMillis()));
+        } catch (NoSuchFileException evictedMeanwhile) {
+          // another process evicted it while we listed
         }
-        entries.add(new Entry(hex, bytes, Files.getLastModifiedTime(marker).toMillis()));
       }
     }
     return entries;

@@ -120,13 +120,24 @@ public final class ScratchSpace {
           "the image has " + lowers.size() + " distinct layers; overlayfs stacks at most "
               + OverlayMount.MAX_LAYERS + " (squash the base image)");
     }
-    Path stepDir = root.resolve(UUID.randomUUID().toString());
     String options = options(lowers.size());
     if (options.length() > OverlayMount.MAX_OPTIONS_LENGTH) {
       throw new IllegalArgumentException(
           "overlay options are " + options.length() + " bytes, over the page-size limit");
     }
-    StepLock stepLock = StepLock.take(lockFileOf(stepDir));
+    Path stepDir;
+    StepLock stepLock;
+    for (int attempt = 1; ; attempt++) {
+      stepDir = root.resolve(UUID.randomUUID().toString());
+      try {
+        stepLock = StepLock.take(lockFileOf(stepDir));
+        break;
+      } catch (UncheckedIOException lostARaceWithASweep) {
+        if (attempt == 3) {
+          throw lostARaceWithASweep;
+        }
+      }
+    }
     LayerPins.Pin pins = null;
     try {
       pins = LayerPins.pin(lowers);

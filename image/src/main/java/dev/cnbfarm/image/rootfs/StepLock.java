@@ -26,15 +26,27 @@ final class StepLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  /** Creates and locks {@code file}; the step dir must be created only after this returns. */
+  /**
+   * Creates and locks {@code file}; the step dir must be created only after this returns, so a
+   * step dir without a held lock is always a dead one.
+   *
+   * <p>A sweeper may take the new file's lock between its creation and our {@code lock()}, see no
+   * step dir and delete it; our lock would then be on a deleted file that no one else sees. So the
+   * file must still exist once we hold the lock (a sweeper deletes only while holding it), else
+   * this gives up and the caller's step fails rather than run unowned.
+   */
   static StepLock take(Path file) {
     try {
       FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
-        return new StepLock(file, channel, channel.lock());
+        FileLock lock = channel.lock();
+        if (!Files.exists(file)) {
+          lock.release();
+          throw new IOException("a concurrent sweep removed the new lock file");
+        }
+        return new StepLock(file, channel, lock);
       } catch (IOException | RuntimeException e) {
         channel.close();
-        Files.deleteIfExists(file);
         throw e;
       }
     } catch (IOException e) {
