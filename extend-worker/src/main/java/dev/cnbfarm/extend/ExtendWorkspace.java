@@ -15,10 +15,12 @@ import dev.cnbfarm.lifecycle.report.Reporter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A worker's local working area under one cache directory: {@code rootfs/} (unpacked layers by
- * diffID), {@code scratch/} (per-step overlay dirs, swept at start), {@code layer-cache/} (the
+ * diffID, evicted least recently used over {@code CNBFARM_ROOTFS_CACHE_MAX}), {@code scratch/}
+ * (per-step overlay dirs, each owned by a live lock; dead processes' dirs swept at start), {@code layer-cache/} (the
  * extension layer cache), {@code blobs/} and {@code downloads/}. Only caches: deleting it loses
  * nothing but time. One per cache directory per JVM.
  */
@@ -27,9 +29,15 @@ public final class ExtendWorkspace {
   private final RootfsCache rootfs;
   private final ScratchSpace scratch;
 
+  /** A workspace whose rootfs cache has the budget {@code CNBFARM_ROOTFS_CACHE_MAX} of this process sets. */
   public ExtendWorkspace(Path root) {
+    this(root, System.getenv());
+  }
+
+  /** @param env where {@code CNBFARM_ROOTFS_CACHE_MAX} (the rootfs cache's size budget) is read */
+  public ExtendWorkspace(Path root, Map<String, String> env) {
     this.root = root;
-    this.rootfs = RootfsCache.open(root.resolve("rootfs"));
+    this.rootfs = RootfsCache.open(root.resolve("rootfs"), env);
     this.scratch = ScratchSpace.open(root.resolve("scratch"));
   }
 

@@ -79,7 +79,7 @@ public final class RunCommand {
       ImageStore images = store.get();
       Image image = images.read(ref);
       ImageRunner runner = new ImageRunner(Sandbox.create(), ScratchSpace.open(cache.resolve("scratch")),
-          new ImageLoader(images, RootfsCache.open(cache.resolve("rootfs")), cache.resolve("downloads")), limit);
+          new ImageLoader(images, RootfsCache.open(cache.resolve("rootfs"), env), cache.resolve("downloads")), limit);
       Map<String, String> extra = parsed.process().isEmpty() ? Map.of() : Map.of("CNB_PROCESS_TYPE", parsed.process());
       SandboxResult result = runner.run(image, parsed.command(), extra, out::println, err::println);
       if (result.timedOut()) {

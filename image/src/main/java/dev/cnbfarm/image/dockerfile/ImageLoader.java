@@ -10,11 +10,19 @@ import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.InvalidImageException;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -35,10 +43,38 @@ public final class ImageLoader {
   private final RootfsCache cache;
   private final Path downloadDir;
 
+  /**
+   * Sweeps the download dir's blobs of dead processes: a download is locked (an exclusive file lock
+   * on its temp file) while it is pulled and unpacked, so only unlocked leftovers are deleted.
+   */
   public ImageLoader(ImageStore store, RootfsCache cache, Path downloadDir) {
     this.store = store;
     this.cache = cache;
     this.downloadDir = downloadDir;
+    sweepDownloads(downloadDir);
+  }
+
+  private static void sweepDownloads(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> blobs = Files.newDirectoryStream(dir, "layer-*.blob")) {
+      for (Path blob : blobs) {
+        try (FileChannel channel = FileChannel.open(blob, StandardOpenOption.WRITE)) {
+          FileLock lock = channel.tryLock();
+          if (lock != null) {
+            Files.deleteIfExists(blob);
+            lock.release();
+          }
+        } catch (OverlappingFileLockException liveInThisJvm) {
+          // a download of another loader of this JVM
+        } catch (IOException goneOrUnreadable) {
+          // gone meanwhile, or not ours to judge: leave it
+        }
+      }
+    } catch (IOException e) {
+      // only disk space is at stake
+    }
   }
 
   /**
@@ -67,13 +103,31 @@ public final class ImageLoader {
   private void unpack(Image image, Descriptor layer, Digest diffId, Path dest) throws IOException {
     Files.createDirectories(downloadDir);
     Path blob = Files.createTempFile(downloadDir, "layer-" + layer.digest().hex().substring(0, 12), ".blob");
-    try {
-      try (OutputStream out = Files.newOutputStream(blob)) {
-        store.pullBlob(image.ref(), layer, out);
-      }
+    // Written and read through one locked channel: a sweep in another process skips it, and even
+    // one that deleted it before the lock was taken could not change what is read back.
+    try (FileChannel channel = FileChannel.open(blob, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock held = channel.lock()) {
+      OutputStream out = Channels.newOutputStream(channel);
+      store.pullBlob(image.ref(), layer, new FilterOutputStream(out) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+          // the channel stays open for the read below
+        }
+      });
+      channel.position(0);
       Digest actual;
       try {
-        actual = unpackHashing(blob, dest);
+        actual = unpackHashing(new FilterInputStream(Channels.newInputStream(channel)) {
+          @Override
+          public void close() {
+            // the lock is released with the channel, below
+          }
+        }, dest);
       } catch (InvalidLayerEntryException e) {
         throw new InvalidImageException("cannot unpack layer " + diffId + ": " + e.getMessage(), e);
       }
@@ -87,9 +141,9 @@ public final class ImageLoader {
   }
 
   /** Unpacks a gzip or plain tar blob, returning the sha256 of the whole uncompressed stream. */
-  private static Digest unpackHashing(Path blob, Path dest) throws IOException {
+  private static Digest unpackHashing(InputStream blob, Path dest) throws IOException {
     MessageDigest sha = Digest.sha256();
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 1 << 16)) {
+    try (InputStream raw = new BufferedInputStream(blob, 1 << 16)) {
       raw.mark(2);
       boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
       raw.reset();

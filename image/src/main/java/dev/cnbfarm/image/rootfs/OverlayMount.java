@@ -25,7 +25,8 @@ import java.util.List;
  *       paths: 499 layers fit in about 2.5 KB. This is the trick Docker's overlay2 driver uses.
  * </ul>
  *
- * <p>{@link #close()} deletes the whole step directory, upper included; read the upper dir first.
+ * <p>{@link #close()} deletes the whole step directory, upper included (read the upper dir first),
+ * and releases the step's lock and layer pins ({@link ScratchSpace}).
  * Immutable apart from the file system it owns; not meant to be shared between threads while a step
  * runs.
  */
@@ -42,11 +43,15 @@ public final class OverlayMount implements AutoCloseable {
   private final Path stepDir;
   private final List<Path> lowers;
   private final String options;
+  private final StepLock stepLock;
+  private final LayerPins.Pin pins;
 
-  OverlayMount(Path stepDir, List<Path> lowers, String options) {
+  OverlayMount(Path stepDir, List<Path> lowers, String options, StepLock stepLock, LayerPins.Pin pins) {
     this.stepDir = stepDir;
     this.lowers = List.copyOf(lowers);
     this.options = options;
+    this.stepLock = stepLock;
+    this.pins = pins;
   }
 
   /** The per-step scratch directory (absolute). */
@@ -85,13 +90,22 @@ public final class OverlayMount implements AutoCloseable {
     return options;
   }
 
-  /** Deletes the step directory. Must not be called while the overlay is mounted. */
+  /**
+   * Deletes the step directory, then unpins its layers and releases (and deletes) the step's lock.
+   * Must not be called while the overlay is mounted.
+   */
   @Override
   public void close() {
     try {
       FileTrees.deleteRecursively(stepDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete step scratch " + stepDir, e);
+    } finally {
+      try {
+        pins.close();
+      } finally {
+        stepLock.close();
+      }
     }
   }
 

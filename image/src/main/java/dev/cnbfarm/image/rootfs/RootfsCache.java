@@ -13,6 +13,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,41 +44,120 @@ import org.slf4j.LoggerFactory;
  *       swept by {@link #open(Path)} (only those whose key lock is free, so a live unpack in
  *       another process is never touched).
  *   <li>{@code locks/<hex>.lock} – file locks so concurrent processes unpack a diffID once.
+ *   <li>{@code used/<hex>} – the layer's size in bytes (as text); its mtime is the layer's last use
+ *       (set when {@link #layerDir} returns it and when a step using it ends), the LRU order.
+ *   <li>{@code pins/<hex>.lock} – shared file locks held by live steps that stack the layer
+ *       ({@link ScratchSpace#prepare} until {@link OverlayMount#close()}).
+ *   <li>{@code trash/} – evicted layers, renamed here atomically and then deleted, so a reader never
+ *       sees a half-deleted {@code layers/<hex>}.
  * </ul>
+ *
+ * <p><b>Eviction.</b> The cache has a size budget ({@value #MAX_BYTES_ENV}, default {@value
+ * #DEFAULT_MAX}). After an unpack publishes a layer and the sum of the layer sizes exceeds the
+ * budget, the least recently used layers are evicted until it fits, skipping the one just
+ * published, those pinned by a live step in any process (an exclusive {@code tryLock} on the pin
+ * lock fails) and those used within the last {@code keepRecent} (default {@link
+ * #DEFAULT_KEEP_RECENT}). The pin protects a layer while a step runs on it; the recent-use window
+ * protects the gaps where a job holds layer dirs without a mount (between {@link #layerDir} and
+ * the first step, and between two steps), since every use and every step end refreshes the mark.
+ * A layer evicted all the same before a step pins it fails that step with a clear message, never
+ * silently; a later request unpacks it again.
  *
  * <p>Layer directories are never modified after they appear; callers must treat them as read-only.
  *
  * <p>Thread-safe: concurrent callers for the same diffID (threads of this JVM or other processes
- * sharing the root) unpack it once; the others wait and reuse the result. Use one instance per
- * cache root per JVM (Java file locks are per JVM and would throw on overlap between two
- * instances).
+ * sharing the root) unpack it once; the others wait and reuse the result. Prefer one instance per
+ * cache root per JVM (the unpack locks are per instance; the pins are JVM-wide).
  */
 public final class RootfsCache {
   private static final Logger log = LoggerFactory.getLogger(RootfsCache.class);
 
+  /** The setting of the size budget: bytes, or a number with {@code k}, {@code m} or {@code g}. */
+  public static final String MAX_BYTES_ENV = "CNBFARM_ROOTFS_CACHE_MAX";
+
+  /** The default budget, as {@link #MAX_BYTES_ENV} would spell it. */
+  public static final String DEFAULT_MAX = "20g";
+
+  /** Layers used this recently are never evicted (see the class comment). */
+  public static final Duration DEFAULT_KEEP_RECENT = Duration.ofMinutes(10);
+
   private final Path layers;
   private final Path staging;
   private final Path locks;
+  private final Path used;
+  private final Path pins;
+  private final Path trash;
+  private final long maxBytes;
+  private final Duration keepRecent;
   private final ConcurrentMap<DiffId, ReentrantLock> keyLocks = new ConcurrentHashMap<>();
 
-  private RootfsCache(Path root) {
+  private RootfsCache(Path root, long maxBytes, Duration keepRecent) {
     this.layers = root.resolve("layers");
     this.staging = root.resolve("staging");
     this.locks = root.resolve("locks");
+    this.used = root.resolve("used");
+    this.pins = root.resolve("pins");
+    this.trash = root.resolve("trash");
+    this.maxBytes = maxBytes;
+    this.keepRecent = keepRecent;
   }
 
-  /** Opens (creating if needed) the cache at {@code cacheRoot} and sweeps stale staging dirs. */
+  /** Opens the cache at {@code cacheRoot} with no size budget (nothing is evicted). */
   public static RootfsCache open(Path cacheRoot) {
-    RootfsCache cache = new RootfsCache(cacheRoot.toAbsolutePath().normalize());
+    return open(cacheRoot, Long.MAX_VALUE, DEFAULT_KEEP_RECENT);
+  }
+
+  /** Opens the cache with the budget that {@value #MAX_BYTES_ENV} in {@code env} sets. */
+  public static RootfsCache open(Path cacheRoot, Map<String, String> env) {
+    return open(cacheRoot, maxBytes(env), DEFAULT_KEEP_RECENT);
+  }
+
+  /**
+   * Opens (creating if needed) the cache at {@code cacheRoot}, sweeps stale staging and trash dirs.
+   *
+   * @param maxBytes the size budget of the unpacked layers
+   * @param keepRecent layers used this recently are never evicted
+   */
+  public static RootfsCache open(Path cacheRoot, long maxBytes, Duration keepRecent) {
+    if (maxBytes < 0 || keepRecent.isNegative()) {
+      throw new IllegalArgumentException("negative rootfs cache budget");
+    }
+    RootfsCache cache = new RootfsCache(cacheRoot.toAbsolutePath().normalize(), maxBytes, keepRecent);
     try {
-      Files.createDirectories(cache.layers);
-      Files.createDirectories(cache.staging);
-      Files.createDirectories(cache.locks);
+      for (Path dir : List.of(cache.layers, cache.staging, cache.locks, cache.used, cache.pins, cache.trash)) {
+        Files.createDirectories(dir);
+      }
       cache.sweepStaging();
+      cache.emptyTrash();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open rootfs cache at " + cacheRoot, e);
     }
     return cache;
+  }
+
+  /**
+   * The budget {@value #MAX_BYTES_ENV} sets in {@code env} (default {@value #DEFAULT_MAX}).
+   *
+   * @throws IllegalArgumentException naming the setting if its value is not a size
+   */
+  public static long maxBytes(Map<String, String> env) {
+    String text = env.getOrDefault(MAX_BYTES_ENV, DEFAULT_MAX).trim().toLowerCase(Locale.ROOT);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,15})([kmg]?)").matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(MAX_BYTES_ENV + "='" + env.get(MAX_BYTES_ENV)
+          + "' is not a size (bytes, or a number with k, m or g)");
+    }
+    int shift = switch (m.group(2)) {
+      case "k" -> 10;
+      case "m" -> 20;
+      case "g" -> 30;
+      default -> 0;
+    };
+    long n = Long.parseLong(m.group(1));
+    if (n > (Long.MAX_VALUE >> shift)) {
+      throw new IllegalArgumentException(MAX_BYTES_ENV + "='" + env.get(MAX_BYTES_ENV) + "' is too large");
+    }
+    return n << shift;
   }
 
   /** The directory of a completely unpacked layer, if this cache holds it. */
@@ -87,6 +176,7 @@ public final class RootfsCache {
   public Path layerDir(DiffId diffId, LayerUnpacker unpacker) {
     Optional<Path> existing = find(diffId);
     if (existing.isPresent()) {
+      LayerPins.touchQuietly(used.resolve(diffId.hex()));
       return existing.get();
     }
     ReentrantLock lock = keyLocks.computeIfAbsent(diffId, k -> new ReentrantLock());
@@ -95,9 +185,17 @@ public final class RootfsCache {
         FileLock fileLock = channel.lock()) {
       Optional<Path> unpackedMeanwhile = find(diffId);
       if (unpackedMeanwhile.isPresent()) {
+        LayerPins.touchQuietly(used.resolve(diffId.hex()));
         return unpackedMeanwhile.get();
       }
-      return unpack(diffId, unpacker);
+      Path dir = unpack(diffId, unpacker);
+      try {
+        evictOverBudget(diffId);
+      } catch (IOException | UncheckedIOException e) {
+        // The layer is published and fine; a failed eviction only leaves the cache over budget.
+        log.warn("cannot evict from the rootfs cache: {}", e.getMessage());
+      }
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack layer " + diffId + ": " + e.getMessage(), e);
     } finally {
@@ -112,6 +210,7 @@ public final class RootfsCache {
     try {
       long start = System.nanoTime();
       unpacker.unpack(tmp);
+      Files.writeString(used.resolve(diffId.hex()), Long.toString(sizeOf(tmp)));
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       log.debug("unpacked {} in {} ms", diffId, (System.nanoTime() - start) / 1_000_000);
       return target;
@@ -122,6 +221,112 @@ public final class RootfsCache {
       }
       throw e;
     }
+  }
+
+  /** One cache entry as eviction sees it. */
+  private record Entry(String hex, long bytes, long usedMillis) {}
+
+  /**
+   * Evicts least recently used layers until the cache fits its budget, sparing {@code keep}, pinned
+   * layers and recently used ones. Serialised per JVM; across processes the pin locks decide.
+   */
+  private void evictOverBudget(DiffId keep) throws IOException {
+    if (maxBytes == Long.MAX_VALUE) {
+      return;
+    }
+    synchronized (RootfsCache.class) {
+      List<Entry> entries = entries();
+      long total = entries.stream().mapToLong(Entry::bytes).sum();
+      if (total <= maxBytes) {
+        return;
+      }
+      long recent = System.currentTimeMillis() - keepRecent.toMillis();
+      entries.sort(Comparator.comparingLong(Entry::usedMillis).thenComparing(Entry::hex));
+      for (Entry entry : entries) {
+        if (total <= maxBytes) {
+          break;
+        }
+        if (entry.hex().equals(keep.hex()) || entry.usedMillis() > recent) {
+          continue;
+        }
+        if (evict(entry.hex())) {
+          total -= entry.bytes();
+        }
+      }
+      if (total > maxBytes) {
+        log.info("rootfs cache holds {} bytes, over its budget of {}: the rest is in use", total, maxBytes);
+      }
+    }
+  }
+
+  private List<Entry> entries() throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(layers)) {
+      for (Path dir : dirs) {
+        String hex = dir.getFileName().toString();
+        Path marker = used.resolve(hex);
+        try {
+          long bytes;
+          try {
+            bytes = Long.parseLong(Files.readString(marker).trim());
+          } catch (NoSuchFileException | NumberFormatException noMarker) {
+            // A layer of a cache from before eviction: measure it once; it counts as just used.
+            bytes = sizeOf(dir);
+            Files.writeString(marker, Long.toString(bytes));
+          }
+          entries.add(new Entry(hex, bytes, Files.getLastModifiedTime(marker).toMillis()));
+        } catch (NoSuchFileException evictedMeanwhile) {
+          // another process evicted it while we listed
+        }
+      }
+    }
+    return entries;
+  }
+
+  /** Moves {@code layers/<hex>} into the trash and deletes it, if no live step pins it. */
+  private boolean evict(String hex) throws IOException {
+    Path dir = layers.resolve(hex);
+    Path doomed = trash.resolve(hex + "." + UUID.randomUUID());
+    boolean moved = LayerPins.tryExclusive(pins.resolve(hex + ".lock"), () -> {
+      try {
+        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException goneAlready) {
+        return;
+      }
+      Files.deleteIfExists(used.resolve(hex));
+    });
+    if (moved && Files.exists(doomed, LinkOption.NOFOLLOW_LINKS)) {
+      log.info("evicted least recently used layer sha256:{}", hex);
+      FileTrees.deleteRecursively(doomed);
+    }
+    return moved;
+  }
+
+  private void emptyTrash() throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(trash)) {
+      for (Path entry : entries) {
+        FileTrees.deleteRecursively(entry);
+      }
+    }
+  }
+
+  /** The bytes a directory tree takes: file sizes plus one block per entry for metadata. */
+  private static long sizeOf(Path dir) throws IOException {
+    long[] total = {0};
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        total[0] += attrs.size() + 512;
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+        total[0] += 512;
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return total[0];
   }
 
   private FileChannel openLockFile(DiffId diffId) throws IOException {

@@ -3,7 +3,12 @@ package dev.cnbfarm.image.rootfs;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,17 +18,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The directory holding one worker's per-step overlay scratch dirs ({@link OverlayMount}).
+ * The directory holding per-step overlay scratch dirs ({@link OverlayMount}).
  *
- * <p>A scratch root belongs to exactly one worker process: {@link #open(Path)} deletes everything
- * in it, since any step dir found at start-up was left by a killed predecessor. The upper and work
- * dirs of a step are siblings, so they share a file system as overlayfs requires; the layer dirs
- * may live elsewhere.
+ * <p>A scratch root may be shared by several processes (an extender and a {@code cnbfarm run} on
+ * one cache dir, or two extenders): each step dir {@code <uuid>/} is owned by a live lock, an
+ * exclusive file lock on its sibling {@code <uuid>.lock} held from {@link #prepare(RootfsPlan)}
+ * until {@link OverlayMount#close()}. The kernel drops the lock when its process dies, so {@link
+ * #open(Path)} sweeps exactly the step dirs whose lock it can take: those left by a killed
+ * process. A running step's dir, in this or any other process, is never touched. The upper and
+ * work dirs of a step are siblings, so they share a file system as overlayfs requires; the layer
+ * dirs may live elsewhere.
+ *
+ * <p>While a step's mount exists, the {@link RootfsCache} layers it stacks are pinned (see {@link
+ * RootfsCache}), so no cache in any process evicts them.
  *
  * <p>Thread-safe: each {@link #prepare(RootfsPlan)} creates a uniquely named step dir.
  */
 public final class ScratchSpace {
   private static final Logger log = LoggerFactory.getLogger(ScratchSpace.class);
+
+  private static final String LOCK_SUFFIX = ".lock";
 
   private final Path root;
 
@@ -31,21 +45,60 @@ public final class ScratchSpace {
     this.root = root;
   }
 
-  /** Opens the scratch root, creating it if needed and deleting stale step dirs. */
+  /**
+   * Opens the scratch root, creating it if needed and deleting the step dirs of dead processes
+   * (those whose {@code <step>.lock} is free).
+   */
   public static ScratchSpace open(Path root) {
     Path abs = root.toAbsolutePath().normalize();
     try {
       Files.createDirectories(abs);
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(abs)) {
-        for (Path stale : entries) {
-          log.info("sweeping stale step scratch {}", stale);
-          FileTrees.deleteRecursively(stale);
+        for (Path entry : entries) {
+          String name = entry.getFileName().toString();
+          if (name.endsWith(LOCK_SUFFIX)) {
+            Path step = abs.resolve(name.substring(0, name.length() - LOCK_SUFFIX.length()));
+            if (!Files.exists(step, LinkOption.NOFOLLOW_LINKS)) {
+              sweepIfDead(step); // an orphaned lock file (its owner died after deleting the dir)
+            }
+            continue;
+          }
+          sweepIfDead(entry);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open scratch root " + root, e);
     }
     return new ScratchSpace(abs);
+  }
+
+  /** Deletes {@code step} and its lock file if no live process holds the lock. */
+  private static void sweepIfDead(Path step) throws IOException {
+    Path lockFile = lockFileOf(step);
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldByThisJvm) {
+        return; // a step of another ScratchSpace of this JVM
+      }
+      if (lock == null) {
+        return; // a live step of another process
+      }
+      try {
+        if (Files.exists(step, LinkOption.NOFOLLOW_LINKS)) {
+          log.info("sweeping stale step scratch {}", step);
+          FileTrees.deleteRecursively(step);
+        }
+        Files.deleteIfExists(lockFile);
+      } finally {
+        lock.release();
+      }
+    }
+  }
+
+  static Path lockFileOf(Path stepDir) {
+    return stepDir.resolveSibling(stepDir.getFileName() + LOCK_SUFFIX);
   }
 
   public Path root() {
@@ -67,13 +120,27 @@ public final class ScratchSpace {
           "the image has " + lowers.size() + " distinct layers; overlayfs stacks at most "
               + OverlayMount.MAX_LAYERS + " (squash the base image)");
     }
-    Path stepDir = root.resolve(UUID.randomUUID().toString());
     String options = options(lowers.size());
     if (options.length() > OverlayMount.MAX_OPTIONS_LENGTH) {
       throw new IllegalArgumentException(
           "overlay options are " + options.length() + " bytes, over the page-size limit");
     }
+    Path stepDir;
+    StepLock stepLock;
+    for (int attempt = 1; ; attempt++) {
+      stepDir = root.resolve(UUID.randomUUID().toString());
+      try {
+        stepLock = StepLock.take(lockFileOf(stepDir));
+        break;
+      } catch (UncheckedIOException lostARaceWithASweep) {
+        if (attempt == 3) {
+          throw lostARaceWithASweep;
+        }
+      }
+    }
+    LayerPins.Pin pins = null;
     try {
+      pins = LayerPins.pin(lowers);
       Files.createDirectory(stepDir);
       for (String dir : List.of("upper", "work", "merged", "mounts", "l")) {
         Files.createDirectory(stepDir.resolve(dir));
@@ -81,10 +148,18 @@ public final class ScratchSpace {
       for (int i = 0; i < lowers.size(); i++) {
         Files.createSymbolicLink(stepDir.resolve(linkName(i)), lowers.get(i));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare step scratch " + stepDir, e);
+    } catch (IOException | RuntimeException e) {
+      FileTrees.deleteQuietly(stepDir);
+      if (pins != null) {
+        pins.close();
+      }
+      stepLock.close();
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot prepare step scratch " + stepDir + ": " + io.getMessage(), io);
+      }
+      throw (RuntimeException) e;
     }
-    return new OverlayMount(stepDir, lowers, options);
+    return new OverlayMount(stepDir, lowers, options, stepLock, pins);
   }
 
   private static String options(int layers) {

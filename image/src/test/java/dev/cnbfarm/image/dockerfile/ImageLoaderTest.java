@@ -106,4 +106,19 @@ class ImageLoaderTest {
             + " (device nodes are not allowed in layers)");
     assertThat(tmp.resolve("cache/layers")).isEmptyDirectory();
   }
+
+  @Test
+  void aDeadProcesssLeftOverDownloadIsSweptAndALiveOneKept(@TempDir Path tmp) throws IOException {
+    Path dl = Files.createDirectories(tmp.resolve("dl"));
+    Path stale = Files.writeString(dl.resolve("layer-0123456789ab1.blob"), "half a blob");
+    Path live = Files.writeString(dl.resolve("layer-0123456789ab2.blob"), "being pulled");
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(live,
+        java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock held = channel.lock()) {
+
+      new ImageLoader(base.store, RootfsCache.open(tmp.resolve("cache")), dl);
+
+      assertThat(stale).doesNotExist();
+      assertThat(live).exists();
+    }
+  }
 }

@@ -90,13 +90,60 @@ class ScratchSpaceTest {
 
   @Test
   void openingSweepsStaleStepDirsOfAKilledWorker() throws IOException {
+    // What a killed worker leaves: a step dir and its lock file, locked by nobody any more.
     Path layer = Files.createDirectories(tmp.resolve("layer"));
-    ScratchSpace first = ScratchSpace.open(tmp.resolve("scratch"));
-    OverlayMount abandoned = first.prepare(RootfsPlan.of(List.of(layer)));
+    Path abandoned = Files.createDirectories(tmp.resolve("scratch").resolve("9d3c").resolve("upper"));
+    Files.createSymbolicLink(abandoned.resolveSibling("l0"), layer);
+    Files.createFile(tmp.resolve("scratch").resolve("9d3c.lock"));
+    Files.createFile(tmp.resolve("scratch").resolve("orphan.lock"));
 
     ScratchSpace.open(tmp.resolve("scratch"));
 
-    assertThat(abandoned.stepDir()).doesNotExist();
+    assertThat(tmp.resolve("scratch")).isEmptyDirectory();
     assertThat(layer).exists();
+  }
+
+  @Test
+  void aLiveStepOfAnotherProcessSurvivesOpenAndADeadOnesIsSwept() throws IOException {
+    Path layer = Files.createDirectories(tmp.resolve("layer"));
+    Path root = tmp.resolve("scratch");
+    ScratchSpace.open(root);
+    try (StepHolder.Child live = StepHolder.start("hold", root, layer)) {
+      StepHolder.Child dead = StepHolder.start("die", root, layer);
+      dead.close();
+      assertThat(live.stepDir()).as("the child's step dir").isNotEmpty();
+      assertThat(Path.of(dead.stepDir())).isDirectory();
+
+      ScratchSpace.open(root); // e.g. a `cnbfarm run` on the same cache dir
+
+      assertThat(Path.of(live.stepDir())).as("a running step's dir").isDirectory();
+      assertThat(Path.of(live.stepDir()).resolve("upper")).isDirectory();
+      assertThat(Path.of(dead.stepDir())).as("a dead process's step dir").doesNotExist();
+      assertThat(Path.of(dead.stepDir() + ".lock")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aLiveStepOfAnotherScratchSpaceInThisJvmSurvivesOpen() throws IOException {
+    Path layer = Files.createDirectories(tmp.resolve("layer"));
+    Path root = tmp.resolve("scratch");
+
+    try (OverlayMount running = ScratchSpace.open(root).prepare(RootfsPlan.of(List.of(layer)))) {
+      ScratchSpace.open(root);
+
+      assertThat(running.upperDir()).isDirectory();
+    }
+    assertThat(root).isEmptyDirectory();
+  }
+
+  @Test
+  void aStepDirWithoutALockFileIsLeftOverAndSwept() throws IOException {
+    Path root = tmp.resolve("scratch");
+    Path old = Files.createDirectories(root.resolve("0f7e").resolve("upper"));
+
+    ScratchSpace.open(root);
+
+    assertThat(old.getParent()).doesNotExist();
+    assertThat(root).isEmptyDirectory();
   }
 }
