@@ -36,6 +36,8 @@ final class DiskWatchdog implements AutoCloseable {
   /** Free space below which a failed step is said to have filled the disk. */
   static final long LOW_SPACE_BYTES = 64L << 20;
 
+  private static final String BUDGET_SUFFIX = " (" + SandboxLimits.DISK + ")";
+
   private final Path du;
   private final List<Path> trees;
   private final long budget;
@@ -195,9 +197,8 @@ final class DiskWatchdog implements AutoCloseable {
         phrases.add(
             "wrote more than "
                 + SandboxLimits.describeBytes(budget)
-                + " to its layer and writable dirs ("
-                + SandboxLimits.DISK
-                + ")");
+                + " to its layer and writable dirs"
+                + BUDGET_SUFFIX);
       }
       if (failed && lowestFree < LOW_SPACE_BYTES) {
         phrases.add(
@@ -209,6 +210,11 @@ final class DiskWatchdog implements AutoCloseable {
       }
     }
     return phrases;
+  }
+
+  /** Whether a {@link SandboxResult#limitsExceeded()} phrase is the disk budget's. */
+  static boolean isBudgetPhrase(String phrase) {
+    return phrase.endsWith(BUDGET_SUFFIX);
   }
 
   /** Peak growth over the first sample seen so far, in bytes (tests, diagnostics). */

@@ -231,6 +231,8 @@ class SandboxConfinementTest {
             out.stderr::add);
 
     assertThat(out.result.limitNote()).as(out.toString()).contains("(CNBFARM_SANDBOX_DISK)");
+    assertThat(out.result.overDiskBudget()).isTrue();
+    assertThat(out.result.succeeded()).isFalse();
   }
 
   @Test
