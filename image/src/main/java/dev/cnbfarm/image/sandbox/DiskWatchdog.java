@@ -205,7 +205,7 @@ final class DiskWatchdog implements AutoCloseable {
             "ran out of disk space: the filesystem of "
                 + lowestFreeWhere
                 + " had "
-                + SandboxLimits.describeBytes(Math.max(0, lowestFree))
+                + (lowestFree < 1 << 20 ? Math.max(0, lowestFree) + " bytes" : (lowestFree >> 20) + " MiB")
                 + " free (ENOSPC)");
       }
     }

@@ -3,6 +3,8 @@ package dev.cnbfarm.image.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cnbfarm.image.rootfs.OverlayMount;
+import dev.cnbfarm.image.rootfs.RootfsPlan;
+import dev.cnbfarm.image.rootfs.ScratchSpace;
 import dev.cnbfarm.image.sandbox.SandboxFixture.Output;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -275,6 +277,36 @@ class SandboxConfinementTest {
             out.stderr::add);
 
     assertThat(out.result.limitNote()).as(out.toString()).contains("(CNBFARM_SANDBOX_DISK)");
+  }
+
+  @Test
+  void aStepThatFillsTheHostDiskFirstSaysSoBesidesEnospc() throws Exception {
+    Path small = Files.createDirectories(dir.resolve("full-" + UUID.randomUUID()));
+    assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString())
+        .inheritIO().start().waitFor()).isZero();
+    try {
+      ScratchSpace scratch = ScratchSpace.open(small.resolve("scratch"));
+      Output out = new Output();
+      try (OverlayMount full = scratch.prepare(RootfsPlan.of(List.of(fixture.base)))) {
+        out.result =
+            fixture.sandbox.run(
+                SandboxSpec.dockerfileRun(
+                        SandboxRoot.overlay(full),
+                        SandboxCommand.shell("dd if=/dev/zero of=/big bs=1M count=100"))
+                    .env(Map.of("PATH", "/bin"))
+                    .build(),
+                out.stdout::add,
+                out.stderr::add);
+      }
+
+      assertThat(out.result.exitCode()).as(out.toString()).isNotZero();
+      assertThat(out.result.limitNote())
+          .contains("ran out of disk space: the filesystem of " + small)
+          .contains("free (ENOSPC)");
+      assertThat(out.result.overDiskBudget()).isFalse();
+    } finally {
+      new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+    }
   }
 
   @Test
