@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -16,10 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Bounds the disk one step writes: the host has no project quota (ext4, overlayfs upper dirs on the
- * root filesystem), so while the step runs a daemon thread sums the allocated size of its writable
- * trees with {@code du -scxB1} (allocated blocks, so sparse files count what they use; hard links
- * once; no symlink followed; no other filesystem entered) and kills the step when the growth over
- * the first sample passes the budget. It also watches the free space of the filesystems, so a step
+ * root filesystem), so while the step runs a daemon thread sums the size of its writable trees and
+ * kills the step when the growth over the first sample passes the budget, as confirmed by {@code
+ * du -scxB1} (allocated blocks, so sparse files count what they use; hard links once; no symlink
+ * followed; no other filesystem entered). It also watches the free space of the filesystems, so a step
  * that fails because the host's disk filled up first says so instead of leaving only ENOSPC in its
  * output.
  *
@@ -44,15 +47,17 @@ final class DiskWatchdog implements AutoCloseable {
   private final Runnable kill;
   private final Thread thread;
   private final Object lock = new Object();
-  private long baseline = -1;
+  private long estimateBaseline = -1;
+  private long duBaseline;
   private long peak;
   private long lowestFree = Long.MAX_VALUE;
   private String lowestFreeWhere = "";
   private volatile boolean exceeded;
   private boolean stopped;
 
-  private DiskWatchdog(Path du, List<Path> trees, long budget, Runnable kill) {
+  private DiskWatchdog(Path du, List<Path> trees, boolean fresh, long budget, Runnable kill) {
     this.du = du;
+    this.duBaseline = fresh ? 0 : -1;
     this.trees = List.copyOf(trees);
     this.budget = budget;
     this.kill = kill;
@@ -61,13 +66,15 @@ final class DiskWatchdog implements AutoCloseable {
   }
 
   /**
-   * Starts watching {@code trees} (host paths; missing ones are skipped); {@code kill} ends the
-   * step (called at most once, from the watchdog thread). With an empty budget only free space is
+   * Starts watching {@code trees} (host paths; missing ones are skipped); {@code fresh}: they
+   * start empty (a new upper dir), so {@code du} needs no first sample. {@code kill} ends the step
+   * (called at most once, from the watchdog thread). With an empty budget only free space is
    * watched, at the end.
    */
-  static DiskWatchdog start(Path du, List<Path> trees, OptionalLong budget, Runnable kill) {
+  static DiskWatchdog start(
+      Path du, List<Path> trees, boolean fresh, OptionalLong budget, Runnable kill) {
     DiskWatchdog dog =
-        new DiskWatchdog(du, trees, budget.isPresent() ? budget.getAsLong() : -1, kill);
+        new DiskWatchdog(du, trees, fresh, budget.isPresent() ? budget.getAsLong() : -1, kill);
     if (dog.budget > 0 && !dog.trees.isEmpty()) {
       dog.thread.start();
     }
@@ -100,25 +107,78 @@ final class DiskWatchdog implements AutoCloseable {
     }
   }
 
-  /** Takes one sample; whether the budget is now exceeded. */
+  /**
+   * Takes one sample; whether the budget is now exceeded. The walk in Java is an upper-bound
+   * estimate (sizes rounded up to whole 4 KiB blocks, hard links counted each time); only when it
+   * passes the budget does {@code du} confirm with the allocated blocks, so sparse files and hard
+   * links never kill a step wrongly, and the common sample forks nothing.
+   */
   private boolean sample() throws InterruptedException {
-    OptionalLong used = allocated();
+    long estimate = estimate();
     checkFreeSpace();
+    long duBase;
+    synchronized (lock) {
+      if (estimateBaseline < 0) {
+        estimateBaseline = estimate;
+      }
+      peak = Math.max(peak, estimate - estimateBaseline);
+      duBase = duBaseline;
+    }
+    if (duBase < 0) {
+      OptionalLong first = allocated();
+      duBase = first.isPresent() ? first.getAsLong() : 0;
+      synchronized (lock) {
+        duBaseline = duBase;
+      }
+    }
+    if (budget <= 0 || estimate - estimateBaseline <= budget) {
+      return false;
+    }
+    OptionalLong used = allocated();
     if (used.isEmpty()) {
       return false;
     }
     synchronized (lock) {
-      if (baseline < 0) {
-        baseline = used.getAsLong();
-      }
-      long grown = used.getAsLong() - baseline;
-      peak = Math.max(peak, grown);
-      if (budget > 0 && grown > budget && !exceeded) {
+      if (used.getAsLong() - duBase > budget && !exceeded) {
         exceeded = true;
         return true;
       }
       return false;
     }
+  }
+
+  /** Sum over the trees of regular files' sizes rounded up to 4 KiB and directories' sizes. */
+  private long estimate() {
+    long[] sum = {0};
+    for (Path tree : trees) {
+      try {
+        Files.walkFileTree(
+            tree,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                sum[0] += attrs.size();
+                return FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                  sum[0] += (attrs.size() + 4095) & ~4095L;
+                }
+                return FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // deleted by the step while walking
+              }
+            });
+      } catch (IOException e) {
+        log.debug("cannot walk {}: {}", tree, e.toString());
+      }
+    }
+    return sum[0];
   }
 
   private OptionalLong allocated() throws InterruptedException {

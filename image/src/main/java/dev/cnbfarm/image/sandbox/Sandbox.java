@@ -136,7 +136,12 @@ public final class Sandbox {
     long start = System.nanoTime();
     Process process = builder.start();
     DiskWatchdog disk =
-        DiskWatchdog.start(tools.du(), writableTrees(spec), limits.diskBytes(), () -> kill(process));
+        DiskWatchdog.start(
+            tools.du(),
+            writableTrees(spec),
+            spec.root() instanceof SandboxRoot.Overlay && spec.binds().stream().allMatch(BindMount::readOnly),
+            limits.diskBytes(),
+            () -> kill(process));
     LinePump out = new LinePump(process.getInputStream(), stdout);
     LinePump err = new LinePump(process.getErrorStream(), stderr);
     Thread outThread = startPump(out, "sandbox-stdout-" + process.pid());
