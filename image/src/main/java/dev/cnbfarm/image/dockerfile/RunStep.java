@@ -52,6 +52,9 @@ final class RunStep implements StepCommand {
         throw StepFailure.of(st, ins, "'" + ins.arguments() + "' returned a non-zero code: " + result.exitCode()
             + result.limitNote());
       }
+      if (result.overDiskBudget()) {
+        throw StepFailure.of(st, ins, "'" + ins.arguments() + "' exceeded the disk budget" + result.limitNote());
+      }
       StateLayer layer = tools.layers().make(mount.upperDir(), createdBy);
       tools.cache().store(key, layer.blob().orElseThrow());
       Steps.addLayer(st, layer);

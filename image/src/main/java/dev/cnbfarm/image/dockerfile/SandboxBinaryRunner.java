@@ -77,6 +77,10 @@ public final class SandboxBinaryRunner implements BinaryRunner {
             + result.limitNote(), result.elapsed(), "timed out after " + invocation.timeout() + result.limitNote());
       }
       String limits = result.limitNote();
+      if (result.exitCode() == 0 && result.overDiskBudget()) {
+        return new Execution(-1, output.text() + "\n[cnbfarm]" + limits, result.elapsed(),
+            "exceeded the disk budget" + limits);
+      }
       return new Execution(result.exitCode(), limits.isEmpty() ? output.text() : output.text() + "\n[cnbfarm]"
           + limits, result.elapsed(), "");
     } catch (SandboxException | IllegalArgumentException e) {

@@ -9,10 +9,11 @@ import java.util.Map;
 
 /**
  * Absolute paths of the host programs the sandbox uses (util-linux {@code unshare}/{@code setpriv}/
- * {@code mount}, bubblewrap's {@code bwrap}, the host {@code /bin/sh}). Resolved once, so neither
+ * {@code mount}, bubblewrap's {@code bwrap}, the host {@code /bin/sh}, coreutils' {@code du} for
+ * the {@link DiskWatchdog}). Resolved once, so neither
  * the host's nor the command's {@code PATH} matters. Immutable.
  */
-record HostTools(Path sh, Path unshare, Path setpriv, Path bwrap) {
+record HostTools(Path sh, Path unshare, Path setpriv, Path bwrap, Path du) {
   /** The {@code PATH} of the setup script, which runs host tools only. */
   static final String SETUP_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -27,7 +28,7 @@ record HostTools(Path sh, Path unshare, Path setpriv, Path bwrap) {
   static HostTools locate() {
     Map<String, Path> found = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
-    for (String tool : List.of("sh", "unshare", "setpriv", "bwrap")) {
+    for (String tool : List.of("sh", "unshare", "setpriv", "bwrap", "du")) {
       find(tool, found, missing);
     }
     for (String tool : SCRIPT_TOOLS) {
@@ -40,7 +41,11 @@ record HostTools(Path sh, Path unshare, Path setpriv, Path bwrap) {
               + " (install util-linux and bubblewrap)");
     }
     return new HostTools(
-        found.get("sh"), found.get("unshare"), found.get("setpriv"), found.get("bwrap"));
+        found.get("sh"),
+        found.get("unshare"),
+        found.get("setpriv"),
+        found.get("bwrap"),
+        found.get("du"));
   }
 
   private static void find(String tool, Map<String, Path> found, List<String> missing) {

@@ -105,7 +105,8 @@ public final class Sandbox {
           control.resolve("setup.sh"),
           SetupScript.render(spec, binds, control, tools, cgroup.dirs(), argv, scriptFile));
       SandboxResult result = execute(spec, control, stdout, stderr);
-      List<String> exceeded = cgroup.exceeded();
+      List<String> exceeded = new ArrayList<>(cgroup.exceeded());
+      exceeded.addAll(result.limitsExceeded());
       return exceeded.isEmpty()
           ? result
           : new SandboxResult(result.exitCode(), result.elapsed(), result.timedOut(), exceeded);
@@ -134,6 +135,13 @@ public final class Sandbox {
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     long start = System.nanoTime();
     Process process = builder.start();
+    DiskWatchdog disk =
+        DiskWatchdog.start(
+            tools.du(),
+            writableTrees(spec),
+            spec.root() instanceof SandboxRoot.Overlay && spec.binds().stream().allMatch(BindMount::readOnly),
+            limits.diskBytes(),
+            () -> kill(process));
     LinePump out = new LinePump(process.getInputStream(), stdout);
     LinePump err = new LinePump(process.getErrorStream(), stderr);
     Thread outThread = startPump(out, "sandbox-stdout-" + process.pid());
@@ -148,13 +156,21 @@ public final class Sandbox {
       outThread.join(REAP_GRACE.toMillis());
       errThread.join(REAP_GRACE.toMillis());
     } catch (InterruptedException e) {
+      disk.close();
       killNamespace(process);
       Thread.currentThread().interrupt();
       throw new SandboxException("interrupted while running " + spec.command().argv(), e);
     }
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     // 128+SIGKILL if unshare somehow outlived the kill (logged above).
     int exitCode = process.isAlive() ? 137 : process.exitValue();
+    List<String> diskNotes;
+    try {
+      diskNotes = disk.finish(timedOut || exitCode != 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SandboxException("interrupted while running " + spec.command().argv(), e);
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     if (!timedOut && !Files.exists(control.resolve("ready"))) {
       throw new SandboxException(
           "sandbox setup failed (exit " + exitCode + "): " + setupErrors(control));
@@ -163,7 +179,32 @@ public final class Sandbox {
     if (sinkFailure.isPresent()) {
       throw new SandboxException("output sink failed", sinkFailure.get());
     }
-    return new SandboxResult(exitCode, elapsed, timedOut);
+    return new SandboxResult(exitCode, elapsed, timedOut, diskNotes);
+  }
+
+  /**
+   * The host trees a step's writes land in, which its disk budget covers: the overlay's upper dir
+   * (or a plain-directory root) and the sources of its read-write binds.
+   */
+  static List<Path> writableTrees(SandboxSpec spec) {
+    List<Path> trees = new ArrayList<>();
+    if (spec.root() instanceof SandboxRoot.Overlay overlay) {
+      trees.add(overlay.mount().upperDir());
+    } else if (spec.root() instanceof SandboxRoot.Directory directory) {
+      trees.add(directory.dir());
+    }
+    for (BindMount bind : spec.binds()) {
+      if (!bind.readOnly()) {
+        trees.add(bind.source());
+      }
+    }
+    return trees;
+  }
+
+  /** What the time limit does, without waiting: kills PID 1 of the namespace, then unshare. */
+  private static void kill(Process process) {
+    process.toHandle().children().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   private List<String> command(SandboxSpec spec, Path control) {

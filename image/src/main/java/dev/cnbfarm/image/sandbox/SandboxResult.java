@@ -27,9 +27,18 @@ public record SandboxResult(
     this(exitCode, elapsed, timedOut, List.of());
   }
 
-  /** Exit code 0 within the time limit. */
+  /** Exit code 0 within the time limit and the disk budget. */
   public boolean succeeded() {
-    return exitCode == 0 && !timedOut;
+    return exitCode == 0 && !timedOut && !overDiskBudget();
+  }
+
+  /**
+   * Whether the step wrote more than {@link SandboxLimits#DISK} allows: killed by the watchdog, or
+   * seen over it by the last sample after a fast step ended (then the exit code may be 0, but the
+   * step's layer must not be used).
+   */
+  public boolean overDiskBudget() {
+    return limitsExceeded.stream().anyMatch(DiskWatchdog::isBudgetPhrase);
   }
 
   /** {@code ""}, or {@code " (it <limits>)"} to append to a failure message. */

@@ -11,6 +11,7 @@ import dev.cnbfarm.image.rootfs.RootfsCache;
 import dev.cnbfarm.image.rootfs.ScratchSpace;
 import dev.cnbfarm.image.sandbox.BusyboxImage;
 import dev.cnbfarm.image.sandbox.Sandbox;
+import dev.cnbfarm.image.sandbox.SandboxLimits;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.io.ByteArrayOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -41,11 +44,13 @@ class HostileDockerfileTest {
   private Path context;
   private ImageState base;
   private DockerfileApplier applier;
+  private RootfsCache rootfs;
+  private Reporter reporter;
   private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void setUp() throws IOException {
-    RootfsCache rootfs = RootfsCache.open(work.resolve("rootfs"));
+    rootfs = RootfsCache.open(work.resolve("rootfs"));
     Path busybox = rootfs.layerDir(DiffId.parse("sha256:" + "b".repeat(64)), BusyboxImage::writeBaseLayer);
     Path users = rootfs.layerDir(DiffId.parse("sha256:" + "c".repeat(64)), dest -> {
       Files.createDirectories(dest.resolve("etc"));
@@ -57,14 +62,29 @@ class HostileDockerfileTest {
         StateLayer.base(Digest.parse("sha256:" + "c".repeat(64)), users)));
     context = Files.createDirectories(work.resolve("context"));
     Files.writeString(context.resolve("file.txt"), "from the context\n");
-    Reporter reporter = new Reporter() {
+    reporter = new Reporter() {
       @Override public void debug(String line) { lines.add(line); }
       @Override public void info(String line) { lines.add(line); }
       @Override public void warn(String line) { lines.add("WARN " + line); }
     };
-    applier = new DockerfileApplier(Sandbox.create(), rootfs, ScratchSpace.open(work.resolve("scratch")),
+    applier = applier(Sandbox.create());
+  }
+
+  private DockerfileApplier applier(Sandbox sandbox) {
+    return new DockerfileApplier(sandbox, rootfs, ScratchSpace.open(work.resolve("scratch")),
         work.resolve("blobs"), new DirectoryLayerCache(work.resolve("cache"), Duration.ofDays(1), Clock.systemUTC()),
         reporter, Duration.ofMinutes(2));
+  }
+
+  @Test
+  void aRunStepWritingPastTheDiskBudgetFailsNamingTheLineAndTheSetting() throws IOException {
+    applier = applier(Sandbox.create(new SandboxLimits(256, OptionalLong.empty(), OptionalDouble.empty(),
+        OptionalLong.of(20L << 20))));
+
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nUSER root\n"
+        + "RUN dd if=/dev/zero of=/big bs=1M count=200\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("line 4")
+        .hasMessageContaining("wrote more than 20m to its layer and writable dirs (CNBFARM_SANDBOX_DISK)");
   }
 
   private ApplyResult apply(String dockerfile, Map<String, String> extraArgs) throws IOException {

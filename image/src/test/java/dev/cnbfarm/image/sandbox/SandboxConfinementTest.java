@@ -3,6 +3,8 @@ package dev.cnbfarm.image.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cnbfarm.image.rootfs.OverlayMount;
+import dev.cnbfarm.image.rootfs.RootfsPlan;
+import dev.cnbfarm.image.rootfs.ScratchSpace;
 import dev.cnbfarm.image.sandbox.SandboxFixture.Output;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -192,6 +194,119 @@ class SandboxConfinementTest {
         .singleElement()
         .asString()
         .contains("memory limit of 32m (CNBFARM_SANDBOX_MEMORY)");
+  }
+
+  @Test
+  void writingPastTheDiskBudgetKillsTheStepQuicklyAndSaysSo() {
+    Sandbox small =
+        Sandbox.create(
+            new SandboxLimits(
+                256, OptionalLong.empty(), OptionalDouble.empty(), OptionalLong.of(20L << 20)));
+    // Slow enough (about 100 MB/s at most) that the watchdog must stop it part way.
+    String writer = "i=0; while [ $i -lt 200 ]; do dd if=/dev/zero of=/big$i bs=1M count=1 2>/dev/null;"
+        + " i=$((i+1)); sleep 0.01; done; echo finished";
+
+    Output out = new Output();
+    out.result =
+        small.run(
+            step(writer).timeLimit(Duration.ofSeconds(60)).build(), out.stdout::add, out.stderr::add);
+
+    assertThat(out.result.exitCode()).as(out.toString()).isEqualTo(137);
+    assertThat(out.stdout).doesNotContain("finished");
+    assertThat(out.result.elapsed()).isLessThan(Duration.ofSeconds(20));
+    assertThat(out.result.limitNote())
+        .isEqualTo(" (it wrote more than 20m to its layer and writable dirs (CNBFARM_SANDBOX_DISK))");
+  }
+
+  @Test
+  void aFastWriteFinishingBetweenTwoSamplesStillFailsTheBudget() {
+    Sandbox small =
+        Sandbox.create(
+            new SandboxLimits(
+                256, OptionalLong.empty(), OptionalDouble.empty(), OptionalLong.of(20L << 20)));
+
+    Output out = new Output();
+    out.result =
+        small.run(
+            step("dd if=/dev/zero of=/big bs=1M count=200").build(),
+            out.stdout::add,
+            out.stderr::add);
+
+    assertThat(out.result.limitNote()).as(out.toString()).contains("(CNBFARM_SANDBOX_DISK)");
+    assertThat(out.result.overDiskBudget()).isTrue();
+    assertThat(out.result.succeeded()).isFalse();
+  }
+
+  @Test
+  void aStepUnderTheDiskBudgetIsUnaffected() {
+    Sandbox small =
+        Sandbox.create(
+            new SandboxLimits(
+                256, OptionalLong.empty(), OptionalDouble.empty(), OptionalLong.of(20L << 20)));
+
+    Output out = new Output();
+    out.result =
+        small.run(
+            step("dd if=/dev/zero of=/small bs=1M count=5 2>/dev/null && echo ok").build(),
+            out.stdout::add,
+            out.stderr::add);
+
+    assertThat(out.result.succeeded()).as(out.toString()).isTrue();
+    assertThat(out.result.limitsExceeded()).isEmpty();
+    assertThat(out.stdout).containsExactly("ok");
+    assertThat(mount.upperDir().resolve("small")).hasSize(5L << 20);
+  }
+
+  @Test
+  void aReadWriteBindCountsTowardsTheDiskBudget() throws IOException {
+    Sandbox small =
+        Sandbox.create(
+            new SandboxLimits(
+                256, OptionalLong.empty(), OptionalDouble.empty(), OptionalLong.of(20L << 20)));
+    Path workspace = Files.createDirectories(dir.resolve("workspace-" + UUID.randomUUID()));
+    // What the bind already holds is not the step's.
+    Files.write(workspace.resolve("source"), new byte[30 << 20]);
+
+    Output out = new Output();
+    out.result =
+        small.run(
+            step("dd if=/dev/zero of=/workspace/out bs=1M count=60 2>/dev/null; echo done")
+                .bind(BindMount.readWrite(workspace, "/workspace"))
+                .build(),
+            out.stdout::add,
+            out.stderr::add);
+
+    assertThat(out.result.limitNote()).as(out.toString()).contains("(CNBFARM_SANDBOX_DISK)");
+  }
+
+  @Test
+  void aStepThatFillsTheHostDiskFirstSaysSoBesidesEnospc() throws Exception {
+    Path small = Files.createDirectories(dir.resolve("full-" + UUID.randomUUID()));
+    assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", small.toString())
+        .inheritIO().start().waitFor()).isZero();
+    try {
+      ScratchSpace scratch = ScratchSpace.open(small.resolve("scratch"));
+      Output out = new Output();
+      try (OverlayMount full = scratch.prepare(RootfsPlan.of(List.of(fixture.base)))) {
+        out.result =
+            fixture.sandbox.run(
+                SandboxSpec.dockerfileRun(
+                        SandboxRoot.overlay(full),
+                        SandboxCommand.shell("dd if=/dev/zero of=/big bs=1M count=100"))
+                    .env(Map.of("PATH", "/bin"))
+                    .build(),
+                out.stdout::add,
+                out.stderr::add);
+      }
+
+      assertThat(out.result.exitCode()).as(out.toString()).isNotZero();
+      assertThat(out.result.limitNote())
+          .contains("ran out of disk space: the filesystem of " + small)
+          .contains("free (ENOSPC)");
+      assertThat(out.result.overDiskBudget()).isFalse();
+    } finally {
+      new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+    }
   }
 
   @Test

@@ -14,6 +14,24 @@ class SandboxLimitsTest {
   void defaultsAreFourThousandNinetySixProcessesAndNoMemoryOrCpuBound() {
     assertThat(SandboxLimits.fromEnv(Map.of())).isEqualTo(SandboxLimits.DEFAULT);
     assertThat(SandboxLimits.DEFAULT.pids()).isEqualTo(4096);
+    assertThat(SandboxLimits.DEFAULT.diskBytes()).hasValue(10L << 30);
+  }
+
+  @Test
+  void diskBudgetTakesASizeAndZeroMeansUnbounded() {
+    assertThat(SandboxLimits.fromEnv(Map.of("CNBFARM_SANDBOX_DISK", "20m")).diskBytes())
+        .hasValue(20L << 20);
+    assertThat(SandboxLimits.fromEnv(Map.of("CNBFARM_SANDBOX_DISK", "3G")).diskBytes())
+        .hasValue(3L << 30);
+    assertThat(SandboxLimits.fromEnv(Map.of("CNBFARM_SANDBOX_DISK", "0")).diskBytes()).isEmpty();
+    assertThat(SandboxLimits.fromEnv(Map.of("CNBFARM_SANDBOX_DISK", " ")).diskBytes())
+        .hasValue(10L << 30);
+    for (String bad : new String[] {"100k", "-5m", "ten", "1t"}) {
+      assertThatThrownBy(() -> SandboxLimits.fromEnv(Map.of("CNBFARM_SANDBOX_DISK", bad)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("CNBFARM_SANDBOX_DISK=" + bad)
+          .hasMessageContaining("0 for no bound");
+    }
   }
 
   @Test
@@ -26,7 +44,9 @@ class SandboxLimitsTest {
                 "CNBFARM_SANDBOX_CPUS", "1.5"));
 
     assertThat(limits)
-        .isEqualTo(new SandboxLimits(512, OptionalLong.of(4L << 30), OptionalDouble.of(1.5)));
+        .isEqualTo(
+            new SandboxLimits(
+                512, OptionalLong.of(4L << 30), OptionalDouble.of(1.5), OptionalLong.of(10L << 30)));
   }
 
   @Test
