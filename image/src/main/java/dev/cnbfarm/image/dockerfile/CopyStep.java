@@ -3,6 +3,7 @@ package dev.cnbfarm.image.dockerfile;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.InvalidLayerEntryException;
+import dev.cnbfarm.image.layer.LayerLimits;
 import dev.cnbfarm.image.layer.LayerReader;
 import dev.cnbfarm.lifecycle.dockerfile.CopyPaths;
 import dev.cnbfarm.lifecycle.dockerfile.Instruction;
@@ -83,7 +84,7 @@ final class CopyStep implements StepCommand {
       } else {
         for (Source s : resolved) {
           try {
-            copy(s, changes, tree, dest, destIsDir, owner, mode);
+            copy(s, changes, tree, dest, destIsDir, owner, mode, archiveReader(tools));
           } catch (InvalidLayerEntryException e) {
             throw StepFailure.of(st, ins, "archive " + s.name() + ": " + e.getMessage());
           }
@@ -100,8 +101,22 @@ final class CopyStep implements StepCommand {
     }
   }
 
+  /**
+   * The reader for ADD archives. They are unpacked here, outside the sandbox, so the step's disk
+   * budget ({@code CNBFARM_SANDBOX_DISK}) bounds them as well as the layer budget: a small tar bomb
+   * fails at the first entry past it instead of filling the disk.
+   */
+  private static LayerReader archiveReader(StepTools tools) {
+    LayerReader reader = LayerReader.of(LayerReader.WhiteoutMode.APPLY);
+    LayerLimits layer = reader.limits();
+    java.util.OptionalLong disk = tools.sandbox().limits().diskBytes();
+    return disk.isPresent() && disk.getAsLong() < layer.maxBytes()
+        ? reader.withLimits(new LayerLimits(disk.getAsLong(), layer.maxEntries()))
+        : reader;
+  }
+
   private void copy(Source s, Path changes, TreeCopy tree, String dest, boolean destIsDir, Optional<int[]> owner,
-      Optional<Integer> mode) throws IOException {
+      Optional<Integer> mode, LayerReader archives) throws IOException {
     int uid = owner.map(o -> o[0]).orElse(0);
     int gid = owner.map(o -> o[1]).orElse(0);
     if (Files.isDirectory(s.path())) {
@@ -113,7 +128,7 @@ final class CopyStep implements StepCommand {
       }
     } else if (add && isArchive(s.path())) {
       Path target = tree.makeParents(changes, dest, true);
-      LayerReader.of(LayerReader.WhiteoutMode.APPLY).unpack(s.path(), target);
+      archives.unpack(s.path(), target);
     } else if (destIsDir) {
       TreeCopy.copyHost(s.path(), tree.makeParents(changes, dest, true).resolve(s.path().getFileName().toString()), uid, gid, mode);
     } else {

@@ -56,6 +56,11 @@ public final class LayerReader {
     return new LayerReader(mode, LayerLimits.current());
   }
 
+  /** This reader's budgets. */
+  public LayerLimits limits() {
+    return limits;
+  }
+
   public LayerReader withLimits(LayerLimits newLimits) {
     return new LayerReader(mode, newLimits);
   }

@@ -69,6 +69,11 @@ public final class Sandbox {
    *
    * @throws SandboxException if {@code unshare}, {@code setpriv}, {@code bwrap} etc. are missing
    */
+  /** The per-step limits this sandbox applies. */
+  public SandboxLimits limits() {
+    return limits;
+  }
+
   public static Sandbox create(SandboxLimits limits) {
     return new Sandbox(HostTools.locate(), limits);
   }

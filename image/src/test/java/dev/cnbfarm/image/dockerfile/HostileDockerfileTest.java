@@ -203,6 +203,29 @@ class HostileDockerfileTest {
   }
 
   @Test
+  void aSmallAddTarBombStopsAtTheStepsDiskBudget() throws IOException {
+    // 64 MiB of zeros gzip to about 64 KiB; the step's 20m disk budget bounds the unpack too.
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(
+        Files.newOutputStream(context.resolve("bomb.tar.gz"))))) {
+      TarArchiveEntry big = new TarArchiveEntry("zeros");
+      big.setSize(64L << 20);
+      out.putArchiveEntry(big);
+      byte[] chunk = new byte[1 << 20];
+      for (int i = 0; i < 64; i++) {
+        out.write(chunk);
+      }
+      out.closeArchiveEntry();
+    }
+    assertThat(Files.size(context.resolve("bomb.tar.gz"))).isLessThan(1 << 20);
+    applier = applier(Sandbox.create(new SandboxLimits(256, OptionalLong.empty(), OptionalDouble.empty(),
+        OptionalLong.of(20L << 20))));
+
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nUSER root\nADD bomb.tar.gz /opt/\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("line 4").hasMessageContaining("'zeros'")
+        .hasMessageContaining(String.valueOf(20L << 20));
+  }
+
+  @Test
   void addArchiveWithAFifoDoesNotHang() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
