@@ -48,7 +48,7 @@ public final class Main {
                                      pushed to a registry or written to oci:<dir>[:tag]
         run <image> [--process <type>] [-- args...]
                                      run an app image in the sandbox over its layers (rootfs cache in
-                                     PIPELINE_CACHE_DIR): its Entrypoint, the args or its Cmd, as its user with its
+                                     CNBFARM_CACHE_DIR): its Entrypoint, the args or its Cmd, as its user with its
                                      Env and WorkingDir; --process sets CNB_PROCESS_TYPE; exit code passed through
                                      (125: not started); needs root
         rebase <app-image> [--run-image <image>] [--force] [--tag <image>]...

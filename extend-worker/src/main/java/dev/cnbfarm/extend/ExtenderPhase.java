@@ -103,7 +103,7 @@ public final class ExtenderPhase {
 
   private DockerfileApplier applier() {
     Duration ttl = GoDuration.parse(in.value("kaniko-cache-ttl", "CNB_KANIKO_CACHE_TTL", "336h"));
-    Optional<ImageRef> shared = Optional.of(in.env("PIPELINE_LAYER_CACHE_REPO", "")).filter(v -> !v.isEmpty())
+    Optional<ImageRef> shared = Optional.of(in.env("CNBFARM_LAYER_CACHE_REPO", "")).filter(v -> !v.isEmpty())
         .map(ImageRef::parse);
     return workspace.applier(workspace.layerCache(store, shared, ttl, clock), reporter, stepTimeLimit);
   }

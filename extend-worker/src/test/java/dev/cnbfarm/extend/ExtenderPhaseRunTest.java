@@ -75,7 +75,7 @@ class ExtenderPhaseRunTest {
   @Test
   void aSecondWorkerWithAnEmptyWorkspaceHitsTheSharedLayerCache(@TempDir Path other) throws IOException {
     dockerfile("ext/a", "ARG base_image\nFROM ${base_image}\nUSER root\nRUN echo shared > /s\nUSER cnb\n");
-    Map<String, String> env = Map.of("PIPELINE_LAYER_CACHE_REPO", "oci:" + other.resolve("shared-cache") + ":unused");
+    Map<String, String> env = Map.of("CNBFARM_LAYER_CACHE_REPO", "oci:" + other.resolve("shared-cache") + ":unused");
     ExtenderPhase.Outcome first = extend(new ExtendWorkspace(other.resolve("worker1")), env);
     ExtenderPhase.Outcome second = extend(new ExtendWorkspace(other.resolve("worker2")), env);
     assertThat(first.runsExecuted()).isEqualTo(1);

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * in its env and user {@code cnb}, as one layer in an OCI layout tagged {@code bookworm}.
  *
  * <p>Both the rootfs and the layout are cached under {@code
- * ${PIPELINE_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/itests}/debian-minbase-bookworm}:
+ * ${CNBFARM_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/itests}/debian-minbase-bookworm}:
  * each counts only once its completion marker exists, so a half-finished debootstrap or layout is
  * redone, never reused. A file lock on {@code .lock} keeps two JVMs from building at once.
  * Needs root and network access to deb.debian.org the first time (about 30–60 s).
@@ -46,7 +46,7 @@ final class DebianBase {
 
   /** The cache dir of this fixture (not created). */
   static Path cacheDir() {
-    String explicit = System.getenv("PIPELINE_TEST_CACHE");
+    String explicit = System.getenv("CNBFARM_TEST_CACHE");
     Path root;
     if (explicit != null && !explicit.isEmpty()) {
       root = Path.of(explicit);

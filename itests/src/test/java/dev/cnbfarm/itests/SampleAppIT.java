@@ -30,7 +30,7 @@ class SampleAppIT {
 
   private Map<String, String> env() {
     return Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "HOME", dir.toString(),
-        "PIPELINE_CACHE_DIR", dir.resolve("cache").toString());
+        "CNBFARM_CACHE_DIR", dir.resolve("cache").toString());
   }
 
   private String cli(String... args) {

@@ -29,7 +29,7 @@ public final class BuilderCommand {
 
   public int run(String[] args) {
     return PhaseCommandRunner.run("builder", args, FLAGS, env, out, FailureCode.BUILD_ERROR, (in, reporter) -> {
-      Duration timeout = PhaseCommandRunner.duration(env, "PIPELINE_BUILD_TIMEOUT", "PT30M");
+      Duration timeout = PhaseCommandRunner.duration(env, "CNBFARM_BUILD_TIMEOUT", "PT30M");
       BuildResult result = new BuilderPhase(in, new ProcessBinaryRunner(), reporter, timeout).run();
       reporter.info("Built " + result.outputs().size() + " buildpack(s); processes: " + result.metadata().processes()
           .stream().map(p -> p.type() + (p.isDefault() ? " (default)" : "")).toList());

@@ -28,8 +28,8 @@ public final class DetectorCommand {
 
   public int run(String[] args) {
     return PhaseCommandRunner.run("detector", args, FLAGS, env, out, FailureCode.DETECT_ERROR, (in, reporter) -> {
-      int parallelism = PhaseCommandRunner.positive(env, "PIPELINE_DETECT_PARALLELISM", 8);
-      Duration timeout = PhaseCommandRunner.duration(env, "PIPELINE_DETECT_TIMEOUT", "PT10M");
+      int parallelism = PhaseCommandRunner.positive(env, "CNBFARM_DETECT_PARALLELISM", 8);
+      Duration timeout = PhaseCommandRunner.duration(env, "CNBFARM_DETECT_TIMEOUT", "PT10M");
       DetectOutcome outcome = new DetectorPhase(in, new ProcessBinaryRunner(), reporter, parallelism, timeout).run();
       if (outcome instanceof DetectOutcome.NotDetected no) {
         reporter.flushHeld();

@@ -32,9 +32,9 @@ public final class ExtenderCommand {
 
   public int run(String[] args) {
     return PhaseCommandRunner.run("extender", args, FLAGS, env, out, FailureCode.EXTEND_ERROR, (in, reporter) -> {
-      Path cache = Path.of(env.getOrDefault("PIPELINE_CACHE_DIR",
+      Path cache = Path.of(env.getOrDefault("CNBFARM_CACHE_DIR",
           env.getOrDefault("XDG_CACHE_HOME", env.getOrDefault("HOME", "/root") + "/.cache") + "/cnbfarm"));
-      Duration stepLimit = PhaseCommandRunner.duration(env, "PIPELINE_STEP_TIMEOUT", "PT30M");
+      Duration stepLimit = PhaseCommandRunner.duration(env, "CNBFARM_STEP_TIMEOUT", "PT30M");
       ExtenderPhase.Outcome o = new ExtenderPhase(in, RoutingImageStore.withDefaults(), new ExtendWorkspace(cache),
           reporter, Clock.systemUTC(), stepLimit).run();
       o.layout().ifPresent(l -> out.println("extended run image: " + l.manifestDigest()));

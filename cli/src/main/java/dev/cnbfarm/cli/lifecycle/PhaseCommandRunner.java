@@ -68,7 +68,7 @@ final class PhaseCommandRunner {
     }
   }
 
-  /** A {@code PIPELINE_*} duration setting (ISO-8601, e.g. {@code PT30M}); a bad value exits 3. */
+  /** A {@code CNBFARM_*} duration setting (ISO-8601, e.g. {@code PT30M}); a bad value exits 3. */
   static Duration duration(Map<String, String> env, String key, String fallback) {
     try {
       return Duration.parse(env.getOrDefault(key, fallback));
@@ -77,7 +77,7 @@ final class PhaseCommandRunner {
     }
   }
 
-  /** A positive {@code PIPELINE_*} integer setting; a bad value exits 3. */
+  /** A positive {@code CNBFARM_*} integer setting; a bad value exits 3. */
   static int positive(Map<String, String> env, String key, int fallback) {
     String text = env.getOrDefault(key, Integer.toString(fallback));
     try {

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 /**
  * {@code cnbfarm run <image> [--process <type>] [-- args...]}: runs an app image without a
  * container runtime. The image (registry or {@code oci:} layout) is loaded into the rootfs cache
- * under {@code PIPELINE_CACHE_DIR} and its Entrypoint runs in the sandbox over its layers, as its
+ * under {@code CNBFARM_CACHE_DIR} and its Entrypoint runs in the sandbox over its layers, as its
  * user, with its Env and WorkingDir; the args after {@code --} replace its Cmd, and {@code
  * --process} sets {@code CNB_PROCESS_TYPE}. Output is streamed; the exit code is the process's, or
  * 125 when it never started. Needs root, as the sandbox does.
@@ -74,7 +74,7 @@ public final class RunCommand {
     }
     try {
       ImageRef ref = ImageRef.parse(parsed.image());
-      Duration limit = Duration.parse(env.getOrDefault("PIPELINE_RUN_TIMEOUT", "PT24H"));
+      Duration limit = Duration.parse(env.getOrDefault("CNBFARM_RUN_TIMEOUT", "PT24H"));
       Path cache = cacheDir();
       ImageStore images = store.get();
       Image image = images.read(ref);
@@ -83,7 +83,7 @@ public final class RunCommand {
       Map<String, String> extra = parsed.process().isEmpty() ? Map.of() : Map.of("CNB_PROCESS_TYPE", parsed.process());
       SandboxResult result = runner.run(image, parsed.command(), extra, out::println, err::println);
       if (result.timedOut()) {
-        err.println("ERROR: killed after PIPELINE_RUN_TIMEOUT " + limit);
+        err.println("ERROR: killed after CNBFARM_RUN_TIMEOUT " + limit);
       }
       return result.exitCode();
     } catch (DateTimeParseException | IllegalArgumentException | ImageStoreException
@@ -139,7 +139,7 @@ public final class RunCommand {
   }
 
   private Path cacheDir() {
-    return Path.of(env.getOrDefault("PIPELINE_CACHE_DIR",
+    return Path.of(env.getOrDefault("CNBFARM_CACHE_DIR",
         env.getOrDefault("XDG_CACHE_HOME", env.getOrDefault("HOME", "/root") + "/.cache") + "/cnbfarm"));
   }
 

@@ -36,7 +36,7 @@ class ExtenderCommandTest {
 
   @Test
   void missingGroupFileNamesIt() {
-    assertThat(run(Map.of("PIPELINE_CACHE_DIR", layers.resolve("cache").toString()), "-kind", "run",
+    assertThat(run(Map.of("CNBFARM_CACHE_DIR", layers.resolve("cache").toString()), "-kind", "run",
         "-layers", layers.toString())).isEqualTo(1);
     assertThat(printed()).contains(layers.resolve("group.toml") + ": file not found");
   }
@@ -44,7 +44,7 @@ class ExtenderCommandTest {
   @Test
   void buildKindWithoutABuildImageSaysHowToGiveOne() throws Exception {
     java.nio.file.Files.writeString(layers.resolve("group.toml"), "[[group]]\nid = \"a\"\nversion = \"1\"\napi = \"0.10\"\n");
-    assertThat(run(Map.of("PIPELINE_CACHE_DIR", layers.resolve("cache").toString()), "-layers", layers.toString()))
+    assertThat(run(Map.of("CNBFARM_CACHE_DIR", layers.resolve("cache").toString()), "-layers", layers.toString()))
         .isEqualTo(102);
     assertThat(printed()).contains("no build image", "-build-image");
   }

@@ -45,7 +45,7 @@ class RunCommandTest {
   }
 
   int run(boolean root, String... args) {
-    return new RunCommand(Map.of("PIPELINE_CACHE_DIR", dir.resolve("cache").toString()),
+    return new RunCommand(Map.of("CNBFARM_CACHE_DIR", dir.resolve("cache").toString()),
         new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8),
         OciLayoutImageStore::new, () -> root).run(args);
   }
