@@ -1,8 +1,8 @@
 package dev.cnbfarm.image.dockerfile;
 
 import dev.cnbfarm.image.layer.IgnoredPaths;
-import dev.cnbfarm.image.rootfs.OverlayMount;
 import dev.cnbfarm.image.rootfs.RootfsCache;
+import dev.cnbfarm.image.rootfs.RootfsPlan;
 import dev.cnbfarm.image.rootfs.ScratchSpace;
 import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.lifecycle.dockerfile.Dockerfile;
@@ -68,16 +68,16 @@ public final class DockerfileApplier {
 
   /**
    * Fails before the first step when the result could not be stacked: every RUN, COPY and ADD adds
-   * a layer, and overlayfs stacks at most {@link OverlayMount#MAX_LAYERS}.
+   * a layer, and overlayfs stacks at most {@link RootfsPlan#MAX_LAYERS}.
    */
   private static void checkLayerCount(Dockerfile df, ApplyRequest request, List<Instruction> body) {
     // A layer listed twice is stacked once (RootfsPlan#stackedLowers), so count distinct dirs.
     int base = (int) request.base().layers().stream().map(l -> l.dir().normalize()).distinct().count();
     long steps = body.stream().filter(i -> LAYER_STEPS.contains(i.keyword())).count();
-    if (base + steps > OverlayMount.MAX_LAYERS) {
+    if (base + steps > RootfsPlan.MAX_LAYERS) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, df.label() + ": the image would have " + (base + steps)
           + " layers (" + base + " in the base image, " + steps + " from RUN/COPY/ADD); overlayfs stacks at most "
-          + OverlayMount.MAX_LAYERS + " (squash the base image or merge steps)");
+          + RootfsPlan.MAX_LAYERS + " (squash the base image or merge steps)");
     }
   }
 

@@ -34,11 +34,6 @@ public final class OverlayMount implements AutoCloseable {
   /** The page-size bound on {@code mount(2)} data, minus its terminating NUL. */
   public static final int MAX_OPTIONS_LENGTH = 4095;
 
-  /**
-   * The most image layers a step can stack: overlayfs takes at most 500 lower dirs ({@code
-   * OVL_MAX_STACK}), and one is the mount-point layer.
-   */
-  public static final int MAX_LAYERS = 499;
 
   private final Path stepDir;
   private final List<Path> lowers;

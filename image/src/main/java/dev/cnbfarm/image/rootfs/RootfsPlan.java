@@ -33,7 +33,8 @@ public record RootfsPlan(List<Path> lowers) {
     int distinct = distinct(lowers).size();
     if (distinct > MAX_LAYERS) {
       throw new IllegalArgumentException(
-          distinct + " layers exceed the overlayfs stack limit of " + MAX_LAYERS);
+          distinct + " distinct layers exceed the overlayfs stack limit of " + MAX_LAYERS
+              + " (squash the base image)");
     }
   }
 

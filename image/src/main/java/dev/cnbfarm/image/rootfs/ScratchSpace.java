@@ -109,17 +109,12 @@ public final class ScratchSpace {
    * Creates a fresh step dir for {@code plan}: empty upper, work, merged and mount-point dirs, and
    * the short {@code l/<n>} links to the layers. The caller closes the result after the step.
    *
-   * @throws IllegalArgumentException if the plan has more than {@link OverlayMount#MAX_LAYERS}
-   *     layers, or the options would exceed {@link
-   *     OverlayMount#MAX_OPTIONS_LENGTH}
+   * @throws IllegalArgumentException if the options would exceed {@link
+   *     OverlayMount#MAX_OPTIONS_LENGTH} (a {@link RootfsPlan} never holds more layers than
+   *     overlayfs stacks)
    */
   public OverlayMount prepare(RootfsPlan plan) {
     List<Path> lowers = plan.stackedLowers();
-    if (lowers.size() > OverlayMount.MAX_LAYERS) {
-      throw new IllegalArgumentException(
-          "the image has " + lowers.size() + " distinct layers; overlayfs stacks at most "
-              + OverlayMount.MAX_LAYERS + " (squash the base image)");
-    }
     String options = options(lowers.size());
     if (options.length() > OverlayMount.MAX_OPTIONS_LENGTH) {
       throw new IllegalArgumentException(
