@@ -4,26 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cnbfarm.image.layer.LayerBlob;
-import dev.cnbfarm.image.ref.Digest;
-import dev.cnbfarm.image.rootfs.DiffId;
 import dev.cnbfarm.image.rootfs.LayerStack;
-import dev.cnbfarm.image.rootfs.RootfsCache;
-import dev.cnbfarm.image.rootfs.ScratchSpace;
-import dev.cnbfarm.image.sandbox.BusyboxImage;
 import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.image.store.ImageConfig;
-import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,41 +23,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** The applier against the real sandbox, overlayfs and layer codec, on a busybox base image. */
 class DockerfileApplierTest {
   @TempDir Path work;
+  private ApplierFixture fixture;
   private Path context;
   private ImageState base;
   private DockerfileApplier applier;
-  private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+  private List<String> lines;
 
   @BeforeEach
   void setUp() throws IOException {
-    RootfsCache rootfs = RootfsCache.open(work.resolve("rootfs"));
-    Path busybox = rootfs.layerDir(DiffId.parse("sha256:" + "b".repeat(64)), BusyboxImage::writeBaseLayer);
-    Path users = rootfs.layerDir(DiffId.parse("sha256:" + "c".repeat(64)), dest -> {
-      Files.createDirectories(dest.resolve("etc"));
-      Files.writeString(dest.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\ncnb:x:1000:1000::/home/cnb:/bin/sh\n");
-      Files.writeString(dest.resolve("etc/group"), "root:x:0:\ncnb:x:1000:\n");
-    });
-    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64).withUser("cnb").withEnv(List.of("PATH=/bin"));
-    base = new ImageState(config, List.of(StateLayer.base(Digest.parse("sha256:" + "b".repeat(64)), busybox),
-        StateLayer.base(Digest.parse("sha256:" + "c".repeat(64)), users)));
-    context = Files.createDirectories(work.resolve("context"));
-    Files.writeString(context.resolve("file.txt"), "from the context\n");
-    Reporter reporter = new Reporter() {
-      @Override public void debug(String line) { lines.add(line); }
-      @Override public void info(String line) { lines.add(line); }
-      @Override public void warn(String line) { lines.add("WARN " + line); }
-    };
-    applier = new DockerfileApplier(Sandbox.create(), rootfs, ScratchSpace.open(work.resolve("scratch")),
-        work.resolve("blobs"), new DirectoryLayerCache(work.resolve("cache"), Duration.ofDays(1), Clock.systemUTC()),
-        reporter, Duration.ofMinutes(2));
+    fixture = new ApplierFixture(work);
+    context = fixture.context;
+    base = fixture.base;
+    lines = fixture.lines;
+    applier = fixture.applier(Sandbox.create());
   }
 
   private ApplyResult apply(String dockerfile, Map<String, String> extraArgs) throws IOException {
-    Path file = Files.writeString(work.resolve("Dockerfile-" + UUID.randomUUID()), dockerfile);
-    Map<String, String> args = new java.util.HashMap<>(Map.of("build_id", UUID.randomUUID().toString(), "user_id", "1000",
-        "group_id", "1000", "base_image", "registry.test/base@sha256:" + "b".repeat(64)));
-    args.putAll(extraArgs);
-    return applier.apply(new ApplyRequest(base, file, args, context, "test/ext"));
+    return applier.apply(fixture.request(dockerfile, extraArgs));
   }
 
   @Test
