@@ -32,8 +32,8 @@ class ArchitectureTest {
   void lifecycleDependsOnNothingOfOurs() {
     ArchRule rule = noClasses().that().resideInAPackage("dev.cnbfarm.lifecycle..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.cnbfarm.image..", "dev.cnbfarm.runtime..",
-            "dev.cnbfarm.schemas..", "dev.cnbfarm.detect..", "dev.cnbfarm.extend..", "dev.cnbfarm.export..",
-            "dev.cnbfarm.cli..")
+            "dev.cnbfarm.schemas..", "dev.cnbfarm.engine..", "dev.cnbfarm.detect..", "dev.cnbfarm.extend..",
+            "dev.cnbfarm.export..", "dev.cnbfarm.cli..")
         .because("every other module builds on lifecycle, never the reverse (design.md §3)");
     rule.check(classes);
   }
@@ -49,10 +49,27 @@ class ArchitectureTest {
   @Test
   void imageDoesNotDependOnWorkersOrCli() {
     ArchRule rule = noClasses().that().resideInAPackage("dev.cnbfarm.image..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.cnbfarm.engine..", "dev.cnbfarm.runtime..",
+            "dev.cnbfarm.detect..", "dev.cnbfarm.extend..", "dev.cnbfarm.export..", "dev.cnbfarm.cli..")
+        .because("image may use lifecycle's value types only; the phases (engine), workers and the CLI build on it,"
+            + " so image never calls the build phase directly");
+    rule.check(classes);
+  }
+
+  @Test
+  void phasesDoNotDependOnWorkersOrCli() {
+    ArchRule rule = noClasses().that().resideInAPackage("dev.cnbfarm.engine..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.cnbfarm.runtime..", "dev.cnbfarm.detect..",
-            "dev.cnbfarm.extend..", "dev.cnbfarm.export..", "dev.cnbfarm.cli..")
-        .allowEmptyShould(true)
-        .because("image may use lifecycle's value types only; workers and the CLI build on it");
+            "dev.cnbfarm.extend..", "dev.cnbfarm.export..", "dev.cnbfarm.cli..", "org.apache.kafka..")
+        .because("a phase is a handler: typed inputs and ports in, values out; the CLI and the workers call it");
+    rule.check(classes);
+  }
+
+  @Test
+  void onlyTheWorkerRuntimeKnowsKafka() {
+    ArchRule rule = noClasses().that().resideOutsideOfPackage("dev.cnbfarm.runtime..")
+        .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+        .because("the one consumer loop owns the broker; handlers and phases see events as values (design.md §3)");
     rule.check(classes);
   }
 

@@ -2,8 +2,8 @@ package dev.cnbfarm.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cnbfarm.extend.ExtendWorkspace;
-import dev.cnbfarm.extend.ExtenderPhase;
+import dev.cnbfarm.engine.extend.ExtendWorkspace;
+import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.dockerfile.StateLayer;
 import dev.cnbfarm.image.layer.LayerBlob;

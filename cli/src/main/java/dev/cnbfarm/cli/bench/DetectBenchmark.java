@@ -6,7 +6,7 @@ import dev.cnbfarm.lifecycle.api.SupportedApis;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.phase.DetectorPhase;
+import dev.cnbfarm.engine.detect.DetectorPhase;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;

@@ -2,8 +2,8 @@ package dev.cnbfarm.cli.bench;
 
 import dev.cnbfarm.image.store.RegistryProcess;
 import dev.cnbfarm.cli.console.GoFlags;
-import dev.cnbfarm.extend.ExtendWorkspace;
-import dev.cnbfarm.extend.ExtenderPhase;
+import dev.cnbfarm.engine.extend.ExtendWorkspace;
+import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageStore;

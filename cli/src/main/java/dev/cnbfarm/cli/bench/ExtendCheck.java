@@ -1,6 +1,6 @@
 package dev.cnbfarm.cli.bench;
 
-import dev.cnbfarm.extend.ExtenderPhase;
+import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.dockerfile.StateLayer;
 import dev.cnbfarm.image.layer.IgnoredPaths;

@@ -1,7 +1,7 @@
 package dev.cnbfarm.cli.bench;
 
-import dev.cnbfarm.extend.ExtendWorkspace;
-import dev.cnbfarm.extend.ExtenderPhase;
+import dev.cnbfarm.engine.extend.ExtendWorkspace;
+import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.lifecycle.api.ApiVersion;

@@ -3,7 +3,7 @@ package dev.cnbfarm.cli.lifecycle;
 import dev.cnbfarm.lifecycle.build.BuildResult;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
-import dev.cnbfarm.lifecycle.phase.BuilderPhase;
+import dev.cnbfarm.engine.build.BuilderPhase;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;

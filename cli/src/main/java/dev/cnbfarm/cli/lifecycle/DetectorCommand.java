@@ -3,7 +3,7 @@ package dev.cnbfarm.cli.lifecycle;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
-import dev.cnbfarm.lifecycle.phase.DetectorPhase;
+import dev.cnbfarm.engine.detect.DetectorPhase;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.cnbfarm.cli.lifecycle;
 
-import dev.cnbfarm.extend.ExtendWorkspace;
-import dev.cnbfarm.extend.ExtenderPhase;
+import dev.cnbfarm.engine.extend.ExtendWorkspace;
+import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import java.io.PrintStream;

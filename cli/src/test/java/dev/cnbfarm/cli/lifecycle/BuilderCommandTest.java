@@ -2,7 +2,7 @@ package dev.cnbfarm.cli.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cnbfarm.lifecycle.testing.Fixtures;
+import dev.cnbfarm.engine.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

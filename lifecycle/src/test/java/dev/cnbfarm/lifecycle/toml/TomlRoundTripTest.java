@@ -69,7 +69,7 @@ class TomlRoundTripTest {
   }
 
   @Test
-  void roundTripsOrderTomlWithOptionalBuildpacksAndExtensions() {
+  void roundTripsOrderTomlWithOptionalBuildpacksAndExtensions() throws java.io.IOException {
     Order order = new Order(
         List.of(new OrderGroup(List.of(new ModuleRef(ModuleKind.BUILDPACK, "bp/a", "1.0.0", false),
                 new ModuleRef(ModuleKind.BUILDPACK, "bp/opt", "", true))),
@@ -80,7 +80,7 @@ class TomlRoundTripTest {
     Toml.write(file, order.toToml());
 
     assertThat(Order.read(file)).isEqualTo(order);
-    String text = dev.cnbfarm.lifecycle.testing.Fixtures.read(file);
+    String text = java.nio.file.Files.readString(file);
     assertThat(text).contains("[[order-extensions.group]]").doesNotContain("extension =");
     assertThat(Toml.read(file, FailureCode.INVALID_INPUT).tables("order-extensions").get(0).tables("group").get(0)
         .has("optional")).isFalse();

@@ -1,0 +1,104 @@
+package dev.cnbfarm.engine.extend;
+
+import dev.cnbfarm.lifecycle.fs.FileTrees;
+import dev.cnbfarm.image.dockerfile.BindPlan;
+import dev.cnbfarm.image.dockerfile.BuildDirs;
+import dev.cnbfarm.image.dockerfile.BuildRunner;
+import dev.cnbfarm.image.dockerfile.BuildpackRun;
+import dev.cnbfarm.image.dockerfile.ImageState;
+import dev.cnbfarm.image.dockerfile.SandboxBinaryRunner;
+import dev.cnbfarm.image.sandbox.NetworkMode;
+import dev.cnbfarm.image.sandbox.Sandbox;
+import dev.cnbfarm.image.sandbox.SandboxUser;
+import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
+import dev.cnbfarm.lifecycle.extend.ImageUser;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.lifecycle.platform.Analyzed;
+import dev.cnbfarm.lifecycle.platform.Group;
+import dev.cnbfarm.lifecycle.platform.Plan;
+import dev.cnbfarm.lifecycle.report.Reporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The build that follows build-image extension (extensions.md §6.4, §7): each buildpack's
+ * {@code /bin/build} runs in the sandbox over the extended image, with its ENV, as
+ * {@code <uid>:<gid>} (never the Dockerfiles' final USER) and that user's HOME. Not thread-safe.
+ */
+final class BuildAfterExtend {
+  private final PhaseInputs in;
+  private final ExtendWorkspace workspace;
+  private final Reporter reporter;
+  private final Duration timeout;
+
+  BuildAfterExtend(PhaseInputs in, ExtendWorkspace workspace, Reporter reporter, Duration timeout) {
+    this.in = in;
+    this.workspace = workspace;
+    this.reporter = reporter;
+    this.timeout = timeout;
+  }
+
+  List<BuildpackRun> run(ImageState original, ImageState extended, Group group, Analyzed analyzed) {
+    SandboxUser user = user(original);
+    Path plans = planScratch();
+    try {
+      return build(extended, group, analyzed, user, plans);
+    } finally {
+      FileTrees.deleteQuietly(plans);
+    }
+  }
+
+  private List<BuildpackRun> build(ImageState extended, Group group, Analyzed analyzed, SandboxUser user, Path plans) {
+    BuildDirs dirs = new BuildDirs(in.path("app", "CNB_APP_DIR", "/workspace"), in.layers(),
+        in.path("platform", "CNB_PLATFORM_DIR", "/platform"),
+        in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config"), plans);
+    ModuleStore modules = new ModuleStore(in.path("buildpacks", "CNB_BUILDPACKS_DIR", "/cnb/buildpacks"),
+        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"));
+    BindPlan binds = BindPlan.forBuild(dirs, BuildRunner.buildpacks(modules, group));
+    SandboxBinaryRunner runner = new SandboxBinaryRunner(Sandbox.create(), workspace.scratch(), extended, user, binds,
+        NetworkMode.HOST);
+    Plan plan = Plan.read(in.layersPath("plan", "CNB_PLAN_PATH", "plan.toml"));
+    reporter.info("Building as " + user.uid() + ":" + user.gid() + " on the extended build image");
+    List<BuildpackRun> runs = new BuildRunner(runner, modules, dirs, timeout).run(group, plan, analyzed, extended, user);
+    for (BuildpackRun r : runs) {
+      reporter.info("======== Output: " + r.id() + "@" + r.version() + " ========");
+      r.execution().output().stripTrailing().lines().forEach(reporter::info);
+    }
+    return runs;
+  }
+
+  /** {@code -uid/-gid}, else {@code CNB_USER_ID/CNB_GROUP_ID} (flag or the image's env), else the image's user. */
+  private SandboxUser user(ImageState original) {
+    ImageUser fallback = ImageUser.resolve(original.config().user().orElse(""), original.stack()::readText);
+    String imageUid = envOf(original, "CNB_USER_ID");
+    String imageGid = envOf(original, "CNB_GROUP_ID");
+    try {
+      int uid = Integer.parseInt(in.value("uid", "CNB_USER_ID", imageUid.isEmpty() ? Integer.toString(fallback.uid()) : imageUid));
+      int gid = Integer.parseInt(in.value("gid", "CNB_GROUP_ID", imageGid.isEmpty() ? Integer.toString(fallback.gid()) : imageGid));
+      if (uid == 0) {
+        reporter.warn("the build runs as root (uid 0): pass -uid/-gid or set CNB_USER_ID in the build image");
+      }
+      return SandboxUser.of(uid, gid);
+    } catch (NumberFormatException e) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "-uid/-gid must be numbers: " + e.getMessage());
+    }
+  }
+
+  private static String envOf(ImageState image, String name) {
+    return image.config().env().stream().filter(e -> e.startsWith(name + "=")).map(e -> e.substring(name.length() + 1))
+        .findFirst().orElse("");
+  }
+
+  private Path planScratch() {
+    try {
+      return Files.createTempDirectory(workspace.root(), "plans");
+    } catch (IOException e) {
+      throw new LifecycleException(FailureCode.BUILD_ERROR, "cannot create a plan dir: " + e.getMessage(), e);
+    }
+  }
+}

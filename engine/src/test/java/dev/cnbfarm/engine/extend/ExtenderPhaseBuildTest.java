@@ -1,0 +1,136 @@
+package dev.cnbfarm.engine.extend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cnbfarm.image.store.OciLayoutImageStore;
+import dev.cnbfarm.lifecycle.api.ApiVersion;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.lifecycle.report.Reporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code extender -kind build}: Dockerfiles applied as root, then the build as the CNB user (E6). */
+class ExtenderPhaseBuildTest {
+  @TempDir static Path shared;
+  @TempDir Path layers;
+  private Path buildpacks;
+
+  private static dev.cnbfarm.image.ref.LayoutRef baseRef;
+
+  @BeforeAll
+  static void baseImage() throws IOException {
+    baseRef = BusyboxBaseImage.write(shared);
+  }
+
+  @BeforeEach
+  void setUp() throws IOException {
+    Files.writeString(layers.resolve("analyzed.toml"), "[build-image]\nreference = \"" + baseRef + "\"\n");
+    Files.writeString(layers.resolve("group.toml"), """
+        [[group]]
+        id = "bp/uses-tool"
+        version = "1.0.0"
+        api = "0.10"
+        [[group-extensions]]
+        id = "ext/tool"
+        version = "1"
+        api = "0.11"
+        """);
+    Files.writeString(layers.resolve("plan.toml"), "entries = []\n");
+    Path ext = Files.createDirectories(layers.resolve("generated/ext_tool"));
+    Files.writeString(ext.resolve("build.Dockerfile"), """
+        ARG base_image
+        FROM ${base_image}
+        USER root
+        RUN mkdir -p /opt/tool && printf '#!/bin/sh\\necho tool-ran\\n' > /opt/tool/run && chmod 755 /opt/tool/run
+        ENV TOOL_HOME=/opt/tool EQ=a=b
+        """);
+    Files.writeString(ext.resolve("extend-config.toml"), "[[build.args]]\nname = \"UNUSED\"\nvalue = \"1\"\n");
+    buildpacks = Files.createDirectories(layers.resolve("cnb/buildpacks/bp_uses-tool/1.0.0/bin"));
+    Files.writeString(buildpacks.resolve("../buildpack.toml"),
+        "api = \"0.10\"\n[buildpack]\nid = \"bp/uses-tool\"\nversion = \"1.0.0\"\n");
+    Path build = Files.writeString(buildpacks.resolve("build"), """
+        #!/bin/sh
+        set -e
+        echo "uid=$(id -u):$(id -g) home=$HOME tool=$TOOL_HOME eq=$EQ" > "$CNB_LAYERS_DIR/report.txt"
+        /opt/tool/run >> "$CNB_LAYERS_DIR/report.txt"
+        """);
+    Files.setPosixFilePermissions(build, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createDirectories(layers.resolve("app"));
+    Files.createDirectories(layers.resolve("platform"));
+  }
+
+  private ExtenderPhase.Outcome extend(Map<String, String> extraFlags) {
+    Map<String, String> flags = new HashMap<>(Map.of("kind", "build", "layers", layers.toString(),
+        "app", layers.resolve("app").toString(), "platform", layers.resolve("platform").toString(),
+        "buildpacks", layers.resolve("cnb/buildpacks").toString(), "uid", "1000", "gid", "1000"));
+    flags.putAll(extraFlags);
+    return new ExtenderPhase(new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13)), new OciLayoutImageStore(),
+        new ExtendWorkspace(shared.resolve("workspace")), Reporter.NONE, Clock.systemUTC(), Duration.ofMinutes(2)).run();
+  }
+
+  @Test
+  void buildRunsAsTheCnbUserOnTheExtendedImageWithItsEnv() throws IOException {
+    ExtenderPhase.Outcome o = extend(Map.of());
+
+    assertThat(o.dockerfiles()).isEqualTo(1);
+    assertThat(Files.readString(layers.resolve("bp_uses-tool/report.txt")))
+        .isEqualTo("uid=1000:1000 home=/home/cnb tool=/opt/tool eq=a=b\ntool-ran\n");
+    assertThat(layers.resolve("extended")).doesNotExist();
+    assertThat(Files.readString(layers.resolve("config/metadata.toml"))).contains("[[extensions]]", "ext/tool");
+  }
+
+  @Test
+  void twoBuildDockerfilesThatChangeNoFilesStillBuild() throws IOException {
+    // Each gives the same empty layer: the build's overlay must not stack one lowerdir twice.
+    Files.writeString(layers.resolve("group.toml"), """
+        [[group]]
+        id = "bp/uses-tool"
+        version = "1.0.0"
+        api = "0.10"
+        [[group-extensions]]
+        id = "ext/tool"
+        version = "1"
+        api = "0.11"
+        [[group-extensions]]
+        id = "ext/noop-a"
+        version = "1"
+        api = "0.11"
+        [[group-extensions]]
+        id = "ext/noop-b"
+        version = "1"
+        api = "0.11"
+        """);
+    for (String id : List.of("ext_noop-a", "ext_noop-b")) {
+      Path ext = Files.createDirectories(layers.resolve("generated/" + id));
+      Files.writeString(ext.resolve("build.Dockerfile"),
+          "ARG base_image\nFROM ${base_image}\nARG build_id=0\nRUN echo ${build_id} > /dev/null\nRUN true\n");
+    }
+
+    ExtenderPhase.Outcome o = extend(Map.of());
+
+    assertThat(o.dockerfiles()).isEqualTo(3);
+    assertThat(Files.readString(layers.resolve("bp_uses-tool/report.txt"))).endsWith("tool-ran\n");
+  }
+
+  @Test
+  void failingBuildpackExitsFiftyOne() throws IOException {
+    Files.writeString(buildpacks.resolve("build"), "#!/bin/sh\necho broken >&2\nexit 3\n");
+    assertThatThrownBy(() -> extend(Map.of())).isInstanceOf(LifecycleException.class)
+        .hasMessageContaining("bp/uses-tool").hasMessageContaining("broken")
+        .extracting(e -> ((LifecycleException) e).code()).isEqualTo(FailureCode.BUILD_FAILED);
+  }
+}
