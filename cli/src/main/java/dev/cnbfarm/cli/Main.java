@@ -1,14 +1,10 @@
 package dev.cnbfarm.cli;
 
-import dev.cnbfarm.cli.bench.DetectBenchmark;
 import dev.cnbfarm.cli.builder.BuilderCreateCommand;
 import dev.cnbfarm.cli.image.FromDirCommand;
 import dev.cnbfarm.cli.image.InspectCommand;
 import dev.cnbfarm.cli.image.RebaseCommand;
 import dev.cnbfarm.cli.lifecycle.BuilderCommand;
-import dev.cnbfarm.cli.bench.ExportBenchmark;
-import dev.cnbfarm.cli.bench.ExtendBenchmark;
-import dev.cnbfarm.cli.bench.RssProbe;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
 import dev.cnbfarm.cli.lifecycle.ExporterCommand;
 import dev.cnbfarm.cli.lifecycle.ExtenderCommand;
@@ -58,11 +54,6 @@ public final class Main {
                                      os/arch or an unrecorded run image without --force (exit 72); prints the digest
         inspect <image>              an app image's run image, rebasable, buildpacks, extensions and processes, or
                                      a builder's buildpacks, extensions, orders and run images
-        bench detect [flags]         benchmark detect+generate over a generated order (-groups 50 -elements 5 -runs 5)
-        bench extend [flags]         benchmark the extender against buildah bud on a Debian base (-runs 5
-                                     -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench); needs root
-        bench export [flags]         benchmark export (all layers in the registry) of 10 MB and 1 GB app images
-                                     against skopeo copy, and rebase of the 1 GB one (-runs 7 -copies 3)
         version                      print the version
         help                         this text
       """;
@@ -105,22 +96,6 @@ public final class Main {
         return new RebaseCommand(out, RoutingImageStore.withDefaults()).run(rest);
       case "inspect":
         return new InspectCommand(out, RoutingImageStore.withDefaults()).run(rest);
-      case "bench":
-        if (rest.length > 0 && rest[0].equals("detect")) {
-          return new DetectBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
-        }
-        if (rest.length > 0 && rest[0].equals("extend")) {
-          return new ExtendBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
-        }
-        if (rest.length > 0 && rest[0].equals("export")) {
-          return new ExportBenchmark(out).run(Arrays.copyOfRange(rest, 1, rest.length));
-        }
-        if (rest.length > 0 && rest[0].equals("extend-rss")) {
-          // hidden: the child JVM of bench extend's peak-RSS measurement
-          return RssProbe.child(Arrays.copyOfRange(rest, 1, rest.length), out);
-        }
-        out.println("ERROR: usage: cnbfarm bench detect|extend|export [flags]");
-        return 3;
       default:
         out.println("ERROR: unknown command '" + args[0] + "'");
         out.print(USAGE);

@@ -1,4 +1,4 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
 import java.io.PrintStream;
 import java.util.List;

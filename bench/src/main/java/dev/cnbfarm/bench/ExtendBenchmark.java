@@ -1,7 +1,6 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
 import dev.cnbfarm.image.store.RegistryProcess;
-import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
 import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.ref.ImageRef;
@@ -18,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code cnbfarm bench extend}: the same 3-RUN Dockerfile applied to the same Debian base, pulled
+ * {@code scripts/bench extend}: the same 3-RUN Dockerfile applied to the same Debian base, pulled
  * from the same local registry, by cnbfarm's extender (in-process, {@code -kind run}) and by
  * {@code buildah bud --isolation chroot}, alternating, both with warm base caches and no layer
  * cache; then a fully cached second extend, and the peak RSS of a child JVM producing a 200 MB
@@ -35,7 +34,7 @@ public final class ExtendBenchmark {
   }
 
   public int run(String[] args) {
-    GoFlags flags = GoFlags.parse(args, Set.of("cache", "runs", "rss-megabytes"), Set.of());
+    BenchFlags flags = BenchFlags.parse(args, Set.of("cache", "runs", "rss-megabytes"));
     Path cache = Path.of(flags.values().getOrDefault("cache", defaultCacheDir()));
     int runs = Integer.parseInt(flags.values().getOrDefault("runs", "5"));
     int rssMegabytes = Integer.parseInt(flags.values().getOrDefault("rss-megabytes", "200"));

@@ -1,4 +1,4 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
 import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.dockerfile.SparseLayout;

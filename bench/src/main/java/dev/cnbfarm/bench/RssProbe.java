@@ -1,6 +1,5 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
-import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
 import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.ref.ImageRef;
@@ -17,7 +16,7 @@ import java.util.Set;
 
 /**
  * Peak RSS of one extend: the parent starts a child JVM (same java, same JVM flags, same
- * classpath) running {@code cnbfarm bench extend-rss}, which extends the base with a Dockerfile
+ * classpath) running {@code BenchMain extend-rss}, which extends the base with a Dockerfile
  * writing an N MB file and prints its {@code VmHWM} from {@code /proc/self/status}. Stateless.
  */
 public final class RssProbe {
@@ -36,7 +35,7 @@ public final class RssProbe {
     argv.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString()));
     argv.addAll(jvmFlags);
-    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cnbfarm.cli.Main", "bench", "extend-rss",
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cnbfarm.bench.BenchMain", "extend-rss",
         "-cache", cache.toString(), "-base", base.toString(), "-megabytes", Integer.toString(megabytes)));
     String output = HostCommand.run(argv, logs.resolve("extend-rss.log"));
     long hwm = -1;
@@ -57,9 +56,9 @@ public final class RssProbe {
     return new Result(hwm, tar, gzip, jvmFlags);
   }
 
-  /** Child side ({@code bench extend-rss -cache <dir> -base <ref> -megabytes N}). */
+  /** Child side ({@code extend-rss -cache <dir> -base <ref> -megabytes N}). */
   public static int child(String[] args, PrintStream out) {
-    GoFlags flags = GoFlags.parse(args, Set.of("cache", "base", "megabytes"), Set.of());
+    BenchFlags flags = BenchFlags.parse(args, Set.of("cache", "base", "megabytes"));
     Path work = Path.of(flags.values().get("cache")).resolve("work");
     int megabytes = Integer.parseInt(flags.values().get("megabytes"));
     ImageRef base = ImageRef.parse(flags.values().get("base"));

@@ -1,4 +1,4 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.layer.LayerBlob;

@@ -1,4 +1,4 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.util.ArrayList;

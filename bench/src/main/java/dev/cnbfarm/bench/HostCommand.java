@@ -1,4 +1,4 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,6 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
 import dev.cnbfarm.lifecycle.fs.FileTrees;
-import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.lifecycle.api.SupportedApis;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
@@ -23,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code cnbfarm bench detect}: detect+generate over a generated order of N groups x M elements,
+ * {@code scripts/bench detect}: detect+generate over a generated order of N groups x M elements,
  * timed end to end through the real detector phase (real {@code /bin/detect} processes), with the
  * group's elements detected in parallel and, alternating, one at a time. Prints medians.
  */
@@ -35,7 +34,7 @@ public final class DetectBenchmark {
   }
 
   public int run(String[] args) {
-    GoFlags flags = GoFlags.parse(args, Set.of("groups", "elements", "runs", "parallelism", "dir"), Set.of());
+    BenchFlags flags = BenchFlags.parse(args, Set.of("groups", "elements", "runs", "parallelism", "dir"));
     int groups = Integer.parseInt(flags.values().getOrDefault("groups", "50"));
     int elements = Integer.parseInt(flags.values().getOrDefault("elements", "5"));
     int runs = Integer.parseInt(flags.values().getOrDefault("runs", "5"));

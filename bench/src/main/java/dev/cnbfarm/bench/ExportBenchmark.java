@@ -1,8 +1,7 @@
-package dev.cnbfarm.cli.bench;
+package dev.cnbfarm.bench;
 
 import dev.cnbfarm.image.store.CountingImageStore;
 import dev.cnbfarm.image.store.RegistryProcess;
-import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.image.export.ExportRequest;
 import dev.cnbfarm.image.export.ExportResult;
 import dev.cnbfarm.image.export.Exporter;
@@ -45,7 +44,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * {@code cnbfarm bench export}: exports of an app image whose layers are all in the registry
+ * {@code scripts/bench export}: exports of an app image whose layers are all in the registry
  * already, on a ~5 MB and a ~1 GB run image (plus the same ~5 MB app layer), against a full
  * upload of the same image by {@code skopeo copy}; and rebases of the 1 GB app image between two
  * 1 GB run images that differ in their top layer. Layers hold incompressible random data. Every
@@ -62,7 +61,7 @@ public final class ExportBenchmark {
   }
 
   public int run(String[] args) {
-    GoFlags flags = GoFlags.parse(args, Set.of("cache", "runs", "copies"), Set.of());
+    BenchFlags flags = BenchFlags.parse(args, Set.of("cache", "runs", "copies"));
     Path work = Path.of(flags.values().getOrDefault("cache", ExtendBenchmark.defaultCacheDir())).resolve("export");
     int runs = Integer.parseInt(flags.values().getOrDefault("runs", "7"));
     int copies = Integer.parseInt(flags.values().getOrDefault("copies", "3"));

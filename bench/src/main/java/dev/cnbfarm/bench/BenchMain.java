@@ -1,0 +1,62 @@
+package dev.cnbfarm.bench;
+
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of {@code scripts/bench}: runs one benchmark. The benchmarks are not part of the
+ * {@code cnbfarm} command (they need test fixtures and host tools a farm host does not have), so
+ * they live in this module, which nothing ships. Stateless.
+ */
+public final class BenchMain {
+  static final String USAGE = """
+      Usage: scripts/bench <benchmark> [flags]
+
+        detect [flags]   detect+generate over a generated order
+                         (-groups 50 -elements 5 -runs 5 -parallelism 8 -dir D)
+        extend [flags]   the extender against buildah bud on a Debian base; needs root
+                         (-runs 5 -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench -rss-megabytes 200)
+        export [flags]   export (all layers in the registry) of 10 MB and 1 GB app images against
+                         skopeo copy, and rebase of the 1 GB one (-runs 7 -copies 3 -cache DIR)
+
+      Figures and what each side includes: README.md, "Benchmarks"; raw logs: docs/benchmarks.md.
+      """;
+
+  private static final List<String> HELP = List.of("-h", "-help", "--help", "help");
+
+  private BenchMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out));
+  }
+
+  static int run(String[] args, PrintStream out) {
+    if (args.length == 0 || HELP.contains(args[0])) {
+      out.print(USAGE);
+      return args.length == 0 ? 3 : 0;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.stream(rest).anyMatch(HELP::contains)) {
+      out.print(USAGE);
+      return 0;
+    }
+    try {
+      return switch (args[0]) {
+        case "detect" -> new DetectBenchmark(out).run(rest);
+        case "extend" -> new ExtendBenchmark(out).run(rest);
+        case "export" -> new ExportBenchmark(out).run(rest);
+        // hidden: the child JVM of the extend benchmark's peak-RSS measurement
+        case "extend-rss" -> RssProbe.child(rest, out);
+        default -> throw new BenchFlags.UsageException("unknown benchmark '" + args[0] + "'");
+      };
+    } catch (BenchFlags.UsageException e) {
+      out.println("ERROR: " + e.getMessage() + " (scripts/bench --help)");
+      return 3;
+    } catch (LifecycleException e) {
+      out.println("ERROR: " + e.getMessage());
+      return e.code().exitCode();
+    }
+  }
+}
