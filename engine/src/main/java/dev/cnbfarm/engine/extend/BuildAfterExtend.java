@@ -1,6 +1,5 @@
 package dev.cnbfarm.engine.extend;
 
-import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.dockerfile.BindPlan;
 import dev.cnbfarm.image.dockerfile.BuildDirs;
 import dev.cnbfarm.image.dockerfile.BuildRunner;
@@ -11,9 +10,11 @@ import dev.cnbfarm.image.sandbox.NetworkMode;
 import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.image.sandbox.SandboxUser;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
+import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.extend.ImageUser;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;
@@ -90,8 +91,7 @@ final class BuildAfterExtend {
   }
 
   private static String envOf(ImageState image, String name) {
-    return image.config().env().stream().filter(e -> e.startsWith(name + "=")).map(e -> e.substring(name.length() + 1))
-        .findFirst().orElse("");
+    return ImageEnv.get(image.config().env(), name).orElse("");
   }
 
   private Path planScratch() {

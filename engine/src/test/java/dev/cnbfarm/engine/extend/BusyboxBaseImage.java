@@ -25,6 +25,11 @@ final class BusyboxBaseImage {
   private BusyboxBaseImage() {}
 
   static LayoutRef write(Path shared) throws IOException {
+    return write(shared, List.of("PATH=/bin"));
+  }
+
+  /** The same image with the config {@code Env} {@code env}. */
+  static LayoutRef write(Path shared, List<String> env) throws IOException {
     LayoutRef baseRef;
     Path busybox = Files.createDirectories(shared.resolve("busybox"));
     BusyboxImage.writeBaseLayer(busybox);
@@ -37,7 +42,7 @@ final class BusyboxBaseImage {
     ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
         .withLayer(l1.diffId(), new ImageConfig.History("", "busybox", "", false))
         .withLayer(l2.diffId(), new ImageConfig.History("", "users", "", false))
-        .withEnv(List.of("PATH=/bin")).withUser("cnb").withLabels(Map.of("io.buildpacks.rebasable", "true"));
+        .withEnv(env).withUser("cnb").withLabels(Map.of("io.buildpacks.rebasable", "true"));
     baseRef = LayoutRef.of(shared.resolve("layout"), "run");
     OciLayoutImageStore store = new OciLayoutImageStore();
     store.pushBlob(baseRef, l1);

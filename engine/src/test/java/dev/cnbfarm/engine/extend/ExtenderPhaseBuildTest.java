@@ -78,6 +78,10 @@ class ExtenderPhaseBuildTest {
         "app", layers.resolve("app").toString(), "platform", layers.resolve("platform").toString(),
         "buildpacks", layers.resolve("cnb/buildpacks").toString(), "uid", "1000", "gid", "1000"));
     flags.putAll(extraFlags);
+    return run(flags);
+  }
+
+  private ExtenderPhase.Outcome run(Map<String, String> flags) {
     return new ExtenderPhase(new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13)), new OciLayoutImageStore(),
         new ExtendWorkspace(shared.resolve("workspace")), Reporter.NONE, Clock.systemUTC(), Duration.ofMinutes(2)).run();
   }
@@ -132,5 +136,19 @@ class ExtenderPhaseBuildTest {
     assertThatThrownBy(() -> extend(Map.of())).isInstanceOf(LifecycleException.class)
         .hasMessageContaining("bp/uses-tool").hasMessageContaining("broken")
         .extracting(e -> ((LifecycleException) e).code()).isEqualTo(FailureCode.BUILD_FAILED);
+  }
+
+  @Test
+  void withoutUidFlagsTheBuildUserIsTheImageEnvsCnbUserIdWhereTheLaterDuplicateWins(@TempDir Path other)
+      throws IOException {
+    // decisions.md #9 through lifecycle.extend.ImageEnv, as the applier, export and run read the Env
+    dev.cnbfarm.image.ref.LayoutRef base = BusyboxBaseImage.write(other,
+        List.of("PATH=/bin", "CNB_USER_ID=0", "CNB_GROUP_ID=0", "CNB_USER_ID=1000", "CNB_GROUP_ID=1000"));
+    Files.writeString(layers.resolve("analyzed.toml"), "[build-image]\nreference = \"" + base + "\"\n");
+
+    run(Map.of("kind", "build", "layers", layers.toString(), "app", layers.resolve("app").toString(),
+        "platform", layers.resolve("platform").toString(), "buildpacks", layers.resolve("cnb/buildpacks").toString()));
+
+    assertThat(Files.readString(layers.resolve("bp_uses-tool/report.txt"))).startsWith("uid=1000:1000 ");
   }
 }

@@ -21,6 +21,7 @@ import dev.cnbfarm.lifecycle.builder.BuilderMetadata;
 import dev.cnbfarm.lifecycle.builder.ModuleLayer;
 import dev.cnbfarm.lifecycle.buildpack.ModuleDescriptor;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
+import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.toml.Toml;
@@ -154,17 +155,14 @@ public final class BuilderCreator {
   }
 
   private static int requiredId(Image base, ImageRef ref, String name) {
-    for (String kv : base.config().env()) {
-      if (kv.startsWith(name + "=")) {
-        try {
-          return Integer.parseInt(kv.substring(name.length() + 1).trim());
-        } catch (NumberFormatException e) {
-          throw new LifecycleException(FailureCode.INVALID_INPUT,
-              "image " + ref + " has a non-numeric env var " + kv, e);
-        }
-      }
+    String value = ImageEnv.get(base.config().env(), name).orElseThrow(() -> new LifecycleException(
+        FailureCode.INVALID_INPUT, "image " + ref + " missing required env var " + name));
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new LifecycleException(FailureCode.INVALID_INPUT,
+          "image " + ref + " has a non-numeric env var " + name + "=" + value, e);
     }
-    throw new LifecycleException(FailureCode.INVALID_INPUT, "image " + ref + " missing required env var " + name);
   }
 
   /** {@code <root>/<escaped-id>/<version>/...}: parents and directories 0755, files with their modes. */

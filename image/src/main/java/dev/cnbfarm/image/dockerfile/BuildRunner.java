@@ -9,6 +9,7 @@ import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.env.BuildEnv;
 import dev.cnbfarm.lifecycle.env.TargetEnv;
 import dev.cnbfarm.lifecycle.exec.BinaryRunner;
+import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
@@ -18,7 +19,6 @@ import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +73,7 @@ public final class BuildRunner {
    *     when the uid has no entry in the image's /etc/passwd
    */
   public BuildResult build(Group group, Plan plan, Analyzed analyzed, ImageState extended, SandboxUser user) {
-    Map<String, String> imageEnv = imageEnv(extended);
+    Map<String, String> imageEnv = ImageEnv.parse(extended.config().env());
     PasswdEntry account = account(extended, user);
     imageEnv.put("HOME", account.home());
     imageEnv.put("USER", account.name());
@@ -86,18 +86,6 @@ public final class BuildRunner {
         new BuildEnv(imageEnv, dirs.platform(), dirs.buildConfig()), imageEnv,
         TargetEnv.of(analyzed.runImageTarget()), timeout, path -> HostTrees.chown(path, user.uid(), user.gid()));
     return new Builder(runner, modules, ctx, Reporter.NONE).build(group, plan);
-  }
-
-  /** The image config's {@code Env}, each entry split on its first '=' (decisions.md #9). */
-  static Map<String, String> imageEnv(ImageState image) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String entry : image.config().env()) {
-      int eq = entry.indexOf('=');
-      if (eq > 0) {
-        env.put(entry.substring(0, eq), entry.substring(eq + 1));
-      }
-    }
-    return env;
   }
 
   private static PasswdEntry account(ImageState image, SandboxUser user) {

@@ -3,6 +3,7 @@ package dev.cnbfarm.image.dockerfile;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.lifecycle.dockerfile.Dockerfile;
+import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.extend.ImageUser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class BuildState {
   final ImageState base;
   private ImageState image;
   /** The config's Env as a map, parsed once; null until needed, dropped when the image is replaced. */
-  private LinkedHashMap<String, String> env;
+  private Map<String, String> env;
   /** ENV steps changed {@link #env} but not yet the config: written once, when the image is next read. */
   private boolean envPending;
   final Map<String, String> argsInScope = new LinkedHashMap<>();
@@ -70,9 +71,7 @@ final class BuildState {
    */
   ImageState image() {
     if (envPending) {
-      List<String> list = new ArrayList<>(env.size());
-      env.forEach((k, v) -> list.add(k + "=" + v));
-      image = image.withConfig(image.config().withEnv(list));
+      image = image.withConfig(image.config().withEnv(ImageEnv.format(env)));
       envPending = false;
     }
     return image;
@@ -98,11 +97,7 @@ final class BuildState {
 
   private Map<String, String> env() {
     if (env == null) {
-      env = new LinkedHashMap<>();
-      for (String kv : image.config().env()) {
-        int eq = kv.indexOf('=');
-        env.put(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "" : kv.substring(eq + 1));
-      }
+      env = ImageEnv.parse(image.config().env());
     }
     return env;
   }

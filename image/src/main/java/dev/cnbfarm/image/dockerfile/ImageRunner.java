@@ -13,6 +13,8 @@ import dev.cnbfarm.image.sandbox.SandboxSpec;
 import dev.cnbfarm.image.sandbox.SandboxUser;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageConfig;
+import dev.cnbfarm.lifecycle.extend.ImageEnv;
+import dev.cnbfarm.lifecycle.extend.ImageUser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,9 +62,9 @@ public final class ImageRunner {
     if (state.layers().isEmpty()) {
       throw new IllegalArgumentException("image " + image.ref() + " has no layers");
     }
-    Map<String, String> env = BuildRunner.imageEnv(state);
-    Optional<PasswdEntry> account = account(state, config.user().orElse(""));
-    SandboxUser user = account.map(a -> SandboxUser.of(a.uid(), a.gid())).orElse(SandboxUser.ROOT);
+    Map<String, String> env = ImageEnv.parse(state.config().env());
+    Optional<Account> account = account(state, config.user().orElse(""));
+    SandboxUser user = account.map(Account::user).orElse(SandboxUser.ROOT);
     account.ifPresent(a -> env.putIfAbsent("HOME", a.home()));
     env.putAll(extraEnv);
     try (OverlayMount mount = scratch.prepare(RootfsPlan.of(state.lowersTopFirst()))) {
@@ -80,31 +82,20 @@ public final class ImageRunner {
   }
 
   /**
-   * The account for a config {@code User} of {@code name|uid[:group|gid]}; empty for no user (root).
-   * A numeric uid missing from /etc/passwd runs with its gid (or 0) and no HOME, as Docker does.
+   * The sandbox user for a config {@code User}, resolved by the one rule extend uses ({@link
+   * ImageUser}, decisions.md #10), and its home from the image's /etc/passwd ({@code /} when the
+   * uid has no entry); empty for no user (root, HOME left as the image's env sets it).
    */
-  static Optional<PasswdEntry> account(ImageState image, String user) {
+  static Optional<Account> account(ImageState image, String user) {
     if (user.isEmpty()) {
       return Optional.empty();
     }
-    int colon = user.indexOf(':');
-    String name = colon < 0 ? user : user.substring(0, colon);
-    String group = colon < 0 ? "" : user.substring(colon + 1);
-    String passwd = image.stack().readText("/etc/passwd").orElse("");
-    PasswdEntry entry;
-    if (name.matches("\\d+")) {
-      int uid = Integer.parseInt(name);
-      entry = PasswdEntry.byUid(passwd, uid).orElse(new PasswdEntry(name, uid, 0, "/"));
-    } else {
-      entry = PasswdEntry.byName(passwd, name).orElseThrow(() -> new IllegalArgumentException(
-          "user '" + name + "' is not in the image's /etc/passwd"));
-    }
-    if (group.isEmpty()) {
-      return Optional.of(entry);
-    }
-    int gid = group.matches("\\d+") ? Integer.parseInt(group)
-        : PasswdEntry.groupId(image.stack().readText("/etc/group").orElse(""), group).orElseThrow(
-            () -> new IllegalArgumentException("group '" + group + "' is not in the image's /etc/group"));
-    return Optional.of(new PasswdEntry(entry.name(), entry.uid(), gid, entry.home()));
+    ImageUser resolved = ImageUser.resolve(user, image.stack()::readText);
+    String home = image.stack().readText("/etc/passwd").flatMap(p -> PasswdEntry.byUid(p, resolved.uid()))
+        .map(PasswdEntry::home).orElse("/");
+    return Optional.of(new Account(SandboxUser.of(resolved.uid(), resolved.gid()), home));
   }
+
+  /** Who {@code run} runs as, and its HOME. */
+  record Account(SandboxUser user, String home) {}
 }

@@ -1,6 +1,5 @@
 package dev.cnbfarm.image.export;
 
-import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.dockerfile.SparseLayoutReader;
 import dev.cnbfarm.image.layer.LayerBlob;
@@ -23,8 +22,10 @@ import dev.cnbfarm.lifecycle.export.LayerTomls;
 import dev.cnbfarm.lifecycle.export.LifecycleMetadata;
 import dev.cnbfarm.lifecycle.export.ProjectMetadataLabel;
 import dev.cnbfarm.lifecycle.export.RunImageLabel;
+import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
@@ -253,17 +254,13 @@ public final class Exporter {
 
   /** The base env with the CNB variables set (replaced in place, else appended) and PATH prefixed. */
   static List<String> env(List<String> base, String platformApi) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String entry : base) {
-      int eq = entry.indexOf('=');
-      env.put(eq < 0 ? entry : entry.substring(0, eq), eq < 0 ? "" : entry.substring(eq + 1));
-    }
+    Map<String, String> env = ImageEnv.parse(base);
     env.put("CNB_LAYERS_DIR", "/layers");
     env.put("CNB_APP_DIR", "/workspace");
     env.put("CNB_PLATFORM_API", platformApi);
     String path = env.get("PATH");
     env.put("PATH", "/cnb/process:/cnb/lifecycle" + (path == null || path.isEmpty() ? "" : ":" + path));
-    return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    return ImageEnv.format(env);
   }
 
   /** Layer descriptors go into an OCI manifest: a Docker gzip layer is the same bytes as an OCI one. */

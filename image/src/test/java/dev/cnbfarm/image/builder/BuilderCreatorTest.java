@@ -195,6 +195,18 @@ class BuilderCreatorTest {
   }
 
   @Test
+  void theCnbUserIsReadFromTheImageEnvByTheOneRuleWhereTheLaterDuplicateWins() throws IOException {
+    // decisions.md #9 through lifecycle.extend.ImageEnv, as extend, build, export and run read it
+    LayoutRef base = baseImage(List.of("CNB_USER_ID=not-a-number", "CNB_GROUP_ID=1000", "CNB_USER_ID=1000"));
+    BuilderConfig config = BuilderConfig.read(builderToml(base.toString()));
+    LayoutRef target = LayoutRef.of(dir.resolve("dup"), "builder");
+
+    BuilderCreator.Result result = new BuilderCreator(store, scratch(), "1").create(config, target);
+
+    assertThat(store.read(target).manifestDigest()).isEqualTo(result.digest());
+  }
+
+  @Test
   void anImageWithoutBuilderLabelsIsNotABuilder() throws IOException {
     LayoutRef base = baseImage(List.of("CNB_USER_ID=1000", "CNB_GROUP_ID=1000"));
     assertThatThrownBy(() -> BuilderImage.read(store, base))

@@ -9,6 +9,7 @@ import dev.cnbfarm.image.sandbox.NetworkMode;
 import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.image.sandbox.SandboxUser;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
+import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
@@ -189,6 +190,6 @@ class BuildRunnerTest {
 
   @Test
   void imageEnvIsSplitOnTheFirstEquals() {
-    assertThat(BuildRunner.imageEnv(extended)).containsEntry("GREETING", "a=b=c").containsEntry("PATH", "/bin");
+    assertThat(ImageEnv.parse(extended.config().env())).containsEntry("GREETING", "a=b=c").containsEntry("PATH", "/bin");
   }
 }
