@@ -1,5 +1,6 @@
 package dev.cnbfarm.engine.extend;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.dockerfile.BindPlan;
 import dev.cnbfarm.image.dockerfile.BuildDirs;
 import dev.cnbfarm.image.dockerfile.BuildRunner;
@@ -14,7 +15,6 @@ import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.extend.ImageUser;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.export;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.dockerfile.SparseLayoutReader;
 import dev.cnbfarm.image.layer.LayerBlob;
@@ -25,7 +26,6 @@ import dev.cnbfarm.lifecycle.export.RunImageLabel;
 import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
