@@ -8,7 +8,7 @@ import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.Manifest;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.image.store.RoutingImageStore;
@@ -61,11 +61,10 @@ public final class FromDirCommand {
       if (flags.values().containsKey("workdir")) {
         config = config.withWorkingDir(flags.values().get("workdir"));
       }
-      byte[] json = config.toJson();
       ImageStore store = RoutingImageStore.withDefaults();
       store.pushBlob(ref, layer);
-      Digest digest = store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
-          List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(), layer.size()))), json);
+      Digest digest = ImageAssembly.of(config, List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(),
+          layer.size()))).pushTo(store, ref);
       Files.deleteIfExists(layer.file());
       Files.deleteIfExists(tmp);
       out.println(ref + " " + digest + " (" + layer.size() + " bytes compressed)");

@@ -11,7 +11,7 @@ import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.Manifest;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.api.SupportedApis;
@@ -25,7 +25,6 @@ import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,19 +121,16 @@ public final class BuilderCreator {
     imageConfig = imageConfig.withLabels(labels).withWorkingDir("/layers");
 
     List<Descriptor> layers = new ArrayList<>();
-    List<Digest> baseDiffIds = base.config().diffIds();
     for (int i = 0; i < base.manifest().layers().size(); i++) {
       Descriptor layer = base.manifest().layers().get(i);
-      copyBaseLayer(base.ref(), target, layer, baseDiffIds.get(i));
+      store.mountOrCopyBlob(target, layer, base.ref());
       layers.add(layer);
     }
     for (LayerBlob blob : added) {
       store.pushBlob(target, blob);
       layers.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
     }
-    byte[] json = imageConfig.toJson();
-    Digest digest = store.pushManifest(target,
-        Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length), layers), json);
+    Digest digest = ImageAssembly.of(imageConfig, layers).pushTo(store, target);
     for (LayerBlob blob : added) {
       delete(blob.file());
     }
@@ -224,24 +220,6 @@ public final class BuilderCreator {
     entries.add(LayerEntry.directory("platform"));
     entries.add(LayerEntry.directory("platform/env"));
     return entries;
-  }
-
-  private void copyBaseLayer(ImageRef from, ImageRef target, Descriptor layer, Digest diffId) {
-    if (store.hasBlob(target, layer.digest())) {
-      return;
-    }
-    if (from.getClass() == target.getClass()) {
-      store.mountBlob(target, layer.digest(), from);
-      return;
-    }
-    Path tmp = scratch.resolve("base-" + layer.digest().value().replace(':', '-'));
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      store.pullBlob(from, layer, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy " + layer.digest() + " from " + from, e);
-    }
-    store.pushBlob(target, new LayerBlob(tmp, layer.digest(), diffId, layer.size()));
-    delete(tmp);
   }
 
   private static int mode(Set<PosixFilePermission> perms) {

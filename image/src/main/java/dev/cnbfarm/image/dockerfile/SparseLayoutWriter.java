@@ -9,6 +9,7 @@ import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.Manifest;
 import dev.cnbfarm.image.store.MediaTypes;
@@ -82,16 +83,16 @@ public final class SparseLayoutWriter {
    */
   public SparseLayout write(Path extendedDir, Image base, ImageConfig config, List<ExtensionLayer> newLayers) {
     ImageConfig finalConfig = finalConfig(base, config, newLayers);
-    byte[] configJson = finalConfig.toJson();
     List<Descriptor> descriptors = new ArrayList<>(base.manifest().layers());
     for (ExtensionLayer layer : newLayers) {
       LayerBlob blob = layer.layer().blob().orElseThrow();
       descriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
     }
-    Manifest manifest = Manifest.of(
-        Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(configJson), configJson.length), descriptors);
-    byte[] manifestJson = manifest.toJson();
-    Digest manifestDigest = Digest.of(manifestJson);
+    ImageAssembly assembly = ImageAssembly.of(finalConfig, descriptors);
+    Manifest manifest = assembly.manifest();
+    byte[] manifestJson = assembly.manifestJson();
+    byte[] configJson = assembly.configJson();
+    Digest manifestDigest = assembly.digest();
     Path staging = extendedDir.resolve(".run-staging-" + UUID.randomUUID());
     try {
       Files.createDirectories(staging);
