@@ -43,6 +43,10 @@ import org.junit.jupiter.api.Test;
 class ExportGoldenDigestTest {
   /** A fixed place: the run image's {@code oci:} path is recorded in the lifecycle label. */
   static final Path dir = Path.of("/tmp/cnbfarm-export-golden");
+  /** Recorded before the export was split (commit "Exporter: pin the digests..."). */
+  static final String PLAIN = "sha256:296e774d71f9da79670cab596eb080cdd9d3445c0b4f4797db7e13924622b4a9";
+  static final String SH = "sha256:9d072499420b69f787330c919e1043ee2cac41dfc7dfaafe95f08cb828519098";
+  static final String EXTENDED = "sha256:bd942fd88b2ee8b62ef4cdf073e7813e0b2fad99205f13d790e640de2d46c9c6";
   final OciLayoutImageStore store = new OciLayoutImageStore();
 
   @BeforeEach
@@ -53,17 +57,41 @@ class ExportGoldenDigestTest {
 
   @Test
   void aPlainExportKeepsItsRecordedDigest() throws IOException {
-    assertThat(export(false, true).digest().value()).isEqualTo("sha256:296e774d71f9da79670cab596eb080cdd9d3445c0b4f4797db7e13924622b4a9");
+    assertThat(export(false, true).digest().value()).isEqualTo(PLAIN);
   }
 
   @Test
   void anExportWithTheShLauncherKeepsItsRecordedDigest() throws IOException {
-    assertThat(export(false, false).digest().value()).isEqualTo("sha256:9d072499420b69f787330c919e1043ee2cac41dfc7dfaafe95f08cb828519098");
+    assertThat(export(false, false).digest().value()).isEqualTo(SH);
   }
 
   @Test
   void anExportOnAnExtendedRunImageKeepsItsRecordedDigest() throws IOException {
-    assertThat(export(true, true).digest().value()).isEqualTo("sha256:bd942fd88b2ee8b62ef4cdf073e7813e0b2fad99205f13d790e640de2d46c9c6");
+    assertThat(export(true, true).digest().value()).isEqualTo(EXTENDED);
+  }
+
+  @Test
+  void aPublishedBuildExportsWithoutLayersAppOrLauncherToTheOneShotDigest() throws IOException {
+    ExportRequest req = request(false, true);
+    PublishedBuild build = new BuildPublisher(store, Reporter.NONE).publish(PublishRequest.of(req));
+    FileTrees.deleteRecursively(req.layersDir());
+    FileTrees.deleteRecursively(req.appDir());
+    Files.delete(req.launcherFile());
+
+    ExportResult result = new Exporter(store, Reporter.NONE).export(req, build);
+
+    assertThat(result.digest().value()).isEqualTo(PLAIN);
+    assertThat(store.read(req.targets().get(0)).manifestDigest()).isEqualTo(result.digest());
+  }
+
+  @Test
+  void aPublishedBuildOnAnExtendedRunImageNeedsOnlyExtended() throws IOException {
+    ExportRequest req = request(true, true);
+    PublishedBuild build = new BuildPublisher(store, Reporter.NONE).publish(PublishRequest.of(req));
+    FileTrees.deleteRecursively(req.layersDir());
+    FileTrees.deleteRecursively(req.appDir());
+
+    assertThat(new Exporter(store, Reporter.NONE).export(req, build).digest().value()).isEqualTo(EXTENDED);
   }
 
   static Path write(Path file, String text, String mode) throws IOException {
@@ -102,6 +130,10 @@ class ExportGoldenDigestTest {
   }
 
   ExportResult export(boolean extend, boolean launcherFile) throws IOException {
+    return new Exporter(store, Reporter.NONE).export(request(extend, launcherFile));
+  }
+
+  ExportRequest request(boolean extend, boolean launcherFile) throws IOException {
     Image run = runImage();
     Path layers = dir.resolve("layers");
     write(layers.resolve("bp_a/web.toml"), "[types]\nlaunch = true\n[metadata]\nversion = \"1.2\"\n", "rw-r--r--");
@@ -147,11 +179,11 @@ class ExportGoldenDigestTest {
     Analyzed analyzed = Analyzed.parse("[run-image]\nreference = \"" + run.pinnedRef() + "\"\nimage = \"example.org/run\""
         + "\nextend = " + extend + "\n", "analyzed.toml");
     ImageRef target = ImageRef.parse("oci:" + dir.resolve("out") + ":app");
-    return new Exporter(store, Reporter.NONE).export(new ExportRequest(layers, app, launcher,
+    return new ExportRequest(layers, app, launcher,
         layers.resolve("project-metadata.toml"), extended, analyzed,
         new Group(List.of(new GroupEntry("bp/a", "1.0", "0.10", "")), extensions),
         new RunMetadata(List.of(new RunMetadata.RunImage("example.org/run", List.of("mirror.example/run")))),
         new BuildMetadataLabel.Launcher("0.1.0", "https://example.org/launcher", "abc"), List.of(target), 1000, 1001,
-        "0.13"));
+        "0.13");
   }
 }
