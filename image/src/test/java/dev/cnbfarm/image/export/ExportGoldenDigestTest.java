@@ -7,13 +7,12 @@ import dev.cnbfarm.image.dockerfile.SparseLayoutWriter;
 import dev.cnbfarm.image.dockerfile.StateLayer;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
-import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
-import dev.cnbfarm.image.store.Manifest;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.image.store.Platform;
@@ -123,9 +122,8 @@ class ExportGoldenDigestTest {
         .withLayer(layer.diffId(), new ImageConfig.History("", "tree", "", false))
         .withEnv(List.of("PATH=/bin", "HOME=/home/cnb")).withUser("cnb")
         .withLabels(Map.of("io.buildpacks.rebasable", "true"));
-    byte[] json = config.toJson();
-    store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
-        List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(), layer.size()))), json);
+    ImageAssembly.of(config, List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(), layer.size())))
+        .pushTo(store, ref);
     return store.read(ref);
   }
 
