@@ -3,6 +3,7 @@ package dev.cnbfarm.cli.image;
 import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.Descriptor;
@@ -52,7 +53,7 @@ public final class FromDirCommand {
       Path tmp = Files.createTempDirectory("cnbfarm-from-dir");
       LayerBlob layer = LayerWriter.of().writeTree(root, tmp.resolve("layer.tar.gz"));
       ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
-          .withLayer(layer.diffId(), new ImageConfig.History("1970-01-01T00:00:00Z", "cnbfarm image from-dir", "", false))
+          .withLayer(layer.diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED, "cnbfarm image from-dir", "", false))
           .withEnv(list(flags.values().getOrDefault("env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")))
           .withLabels(map(flags.values().getOrDefault("label", "")));
       if (flags.values().containsKey("user")) {

@@ -4,6 +4,7 @@ import dev.cnbfarm.image.layer.IgnoredPaths;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerEntry;
 import dev.cnbfarm.image.layer.LayerWriter;
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
@@ -49,8 +50,6 @@ import java.util.stream.Stream;
  * Fixed mtimes and sorted JSON make it reproducible. Not thread-safe per scratch directory.
  */
 public final class BuilderCreator {
-  /** The creation time written into history entries (the lifecycle's normalised time). */
-  static final String CREATED = "1980-01-01T00:00:01Z";
 
   private final ImageStore store;
   private final Path scratch;
@@ -116,7 +115,7 @@ public final class BuilderCreator {
 
     ImageConfig imageConfig = base.config();
     for (int i = 0; i < added.size(); i++) {
-      imageConfig = imageConfig.withLayer(added.get(i).diffId(), new ImageConfig.History(CREATED, createdBy.get(i), "", false));
+      imageConfig = imageConfig.withLayer(added.get(i).diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED, createdBy.get(i), "", false));
     }
     imageConfig = imageConfig.withLabels(labels).withWorkingDir("/layers");
 

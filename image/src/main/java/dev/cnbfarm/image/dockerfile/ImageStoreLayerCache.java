@@ -1,6 +1,7 @@
 package dev.cnbfarm.image.dockerfile;
 
 import dev.cnbfarm.image.layer.LayerBlob;
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.ref.RegistryRef;
@@ -69,7 +70,7 @@ public final class ImageStoreLayerCache implements LayerCache {
     ImageRef ref = ref(key);
     store.pushBlob(ref, blob);
     ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
-        .withLayer(blob.diffId(), new ImageConfig.History("1970-01-01T00:00:00Z", "cnbfarm layer cache", "", false))
+        .withLayer(blob.diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED, "cnbfarm layer cache", "", false))
         .withLabels(Map.of(CREATED, Long.toString(clock.millis())));
     ImageAssembly.of(config, List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size())))
         .pushTo(store, ref);

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.dockerfile;
 
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,8 +37,8 @@ import java.util.UUID;
  * <extended>} dir are not supported.
  */
 public final class SparseLayoutWriter {
-  /** The creation time written for reproducibility (extensions.md §6.3 item 7). */
-  public static final String EPOCH = "1970-01-01T00:00:00Z";
+  /** The creation time written for reproducibility: {@link NormalisedTime#EXTENSION_CREATED}. */
+  public static final String EPOCH = NormalisedTime.EXTENSION_CREATED;
 
   static final ObjectMapper JSON = new ObjectMapper();
 

@@ -2,6 +2,7 @@ package dev.cnbfarm.image.export;
 
 import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.dockerfile.SparseLayoutReader;
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
@@ -26,8 +27,8 @@ import java.util.Optional;
  * give the same digest. Stateless apart from its store; thread-safe if the store is.
  */
 public final class Exporter {
-  /** The lifecycle's normalised time, used for {@code created} and every history entry. */
-  public static final String CREATED = "1980-01-01T00:00:01Z";
+  /** The app image's {@code created} and new history entries' time: {@link NormalisedTime#IMAGE_CREATED}. */
+  public static final String CREATED = NormalisedTime.IMAGE_CREATED;
   public static final String LAUNCHER_PATH = "/cnb/lifecycle/launcher";
   public static final String REBASABLE = "io.buildpacks.rebasable";
 
