@@ -3,12 +3,13 @@ package dev.cnbfarm.cli.image;
 import dev.cnbfarm.cli.console.GoFlags;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.Manifest;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.image.store.RoutingImageStore;
@@ -52,7 +53,7 @@ public final class FromDirCommand {
       Path tmp = Files.createTempDirectory("cnbfarm-from-dir");
       LayerBlob layer = LayerWriter.of().writeTree(root, tmp.resolve("layer.tar.gz"));
       ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
-          .withLayer(layer.diffId(), new ImageConfig.History("1970-01-01T00:00:00Z", "cnbfarm image from-dir", "", false))
+          .withLayer(layer.diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED, "cnbfarm image from-dir", "", false))
           .withEnv(list(flags.values().getOrDefault("env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")))
           .withLabels(map(flags.values().getOrDefault("label", "")));
       if (flags.values().containsKey("user")) {
@@ -61,11 +62,10 @@ public final class FromDirCommand {
       if (flags.values().containsKey("workdir")) {
         config = config.withWorkingDir(flags.values().get("workdir"));
       }
-      byte[] json = config.toJson();
       ImageStore store = RoutingImageStore.withDefaults();
       store.pushBlob(ref, layer);
-      Digest digest = store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
-          List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(), layer.size()))), json);
+      Digest digest = ImageAssembly.of(config, List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(),
+          layer.size()))).pushTo(store, ref);
       Files.deleteIfExists(layer.file());
       Files.deleteIfExists(tmp);
       out.println(ref + " " + digest + " (" + layer.size() + " bytes compressed)");

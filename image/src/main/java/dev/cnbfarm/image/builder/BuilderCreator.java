@@ -4,6 +4,7 @@ import dev.cnbfarm.image.layer.IgnoredPaths;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerEntry;
 import dev.cnbfarm.image.layer.LayerWriter;
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
@@ -11,7 +12,7 @@ import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.Manifest;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.api.SupportedApis;
@@ -26,7 +27,6 @@ import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,8 +51,6 @@ import java.util.stream.Stream;
  * Fixed mtimes and sorted JSON make it reproducible. Not thread-safe per scratch directory.
  */
 public final class BuilderCreator {
-  /** The creation time written into history entries (the lifecycle's normalised time). */
-  static final String CREATED = "1980-01-01T00:00:01Z";
 
   private final ImageStore store;
   private final Path scratch;
@@ -118,24 +116,21 @@ public final class BuilderCreator {
 
     ImageConfig imageConfig = base.config();
     for (int i = 0; i < added.size(); i++) {
-      imageConfig = imageConfig.withLayer(added.get(i).diffId(), new ImageConfig.History(CREATED, createdBy.get(i), "", false));
+      imageConfig = imageConfig.withLayer(added.get(i).diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED, createdBy.get(i), "", false));
     }
     imageConfig = imageConfig.withLabels(labels).withWorkingDir("/layers");
 
     List<Descriptor> layers = new ArrayList<>();
-    List<Digest> baseDiffIds = base.config().diffIds();
     for (int i = 0; i < base.manifest().layers().size(); i++) {
       Descriptor layer = base.manifest().layers().get(i);
-      copyBaseLayer(base.ref(), target, layer, baseDiffIds.get(i));
+      store.mountOrCopyBlob(target, layer, base.ref());
       layers.add(layer);
     }
     for (LayerBlob blob : added) {
       store.pushBlob(target, blob);
       layers.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
     }
-    byte[] json = imageConfig.toJson();
-    Digest digest = store.pushManifest(target,
-        Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length), layers), json);
+    Digest digest = ImageAssembly.of(imageConfig, layers).pushTo(store, target);
     for (LayerBlob blob : added) {
       delete(blob.file());
     }
@@ -222,24 +217,6 @@ public final class BuilderCreator {
     entries.add(LayerEntry.directory("platform"));
     entries.add(LayerEntry.directory("platform/env"));
     return entries;
-  }
-
-  private void copyBaseLayer(ImageRef from, ImageRef target, Descriptor layer, Digest diffId) {
-    if (store.hasBlob(target, layer.digest())) {
-      return;
-    }
-    if (from.getClass() == target.getClass()) {
-      store.mountBlob(target, layer.digest(), from);
-      return;
-    }
-    Path tmp = scratch.resolve("base-" + layer.digest().value().replace(':', '-'));
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      store.pullBlob(from, layer, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy " + layer.digest() + " from " + from, e);
-    }
-    store.pushBlob(target, new LayerBlob(tmp, layer.digest(), diffId, layer.size()));
-    delete(tmp);
   }
 
   private static int mode(Set<PosixFilePermission> perms) {

@@ -1,7 +1,7 @@
 package dev.cnbfarm.image.dockerfile;
 
 import dev.cnbfarm.image.layer.LayerBlob;
-import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.ref.RegistryRef;
@@ -10,7 +10,7 @@ import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.ImageStoreException;
-import dev.cnbfarm.image.store.Manifest;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
 import java.io.IOException;
@@ -22,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -68,11 +69,11 @@ public final class ImageStoreLayerCache implements LayerCache {
   public void store(String key, LayerBlob blob) {
     ImageRef ref = ref(key);
     store.pushBlob(ref, blob);
-    byte[] config = ImageConfig.empty(Platform.LINUX_AMD64)
-        .withLayer(blob.diffId(), new ImageConfig.History("1970-01-01T00:00:00Z", "cnbfarm layer cache", "", false))
-        .withLabels(Map.of(CREATED, Long.toString(clock.millis()))).toJson();
-    store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(config), config.length),
-        java.util.List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()))), config);
+    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
+        .withLayer(blob.diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED, "cnbfarm layer cache", "", false))
+        .withLabels(Map.of(CREATED, Long.toString(clock.millis())));
+    ImageAssembly.of(config, List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size())))
+        .pushTo(store, ref);
   }
 
   private Path local(ImageRef from, Descriptor layer) throws IOException {

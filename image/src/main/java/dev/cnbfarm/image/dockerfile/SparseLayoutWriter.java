@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.dockerfile;
 
+import dev.cnbfarm.image.layer.NormalisedTime;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.Manifest;
 import dev.cnbfarm.image.store.MediaTypes;
@@ -35,8 +37,8 @@ import java.util.UUID;
  * <extended>} dir are not supported.
  */
 public final class SparseLayoutWriter {
-  /** The creation time written for reproducibility (extensions.md §6.3 item 7). */
-  public static final String EPOCH = "1970-01-01T00:00:00Z";
+  /** The creation time written for reproducibility: {@link NormalisedTime#EXTENSION_CREATED}. */
+  public static final String EPOCH = NormalisedTime.EXTENSION_CREATED;
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -82,16 +84,16 @@ public final class SparseLayoutWriter {
    */
   public SparseLayout write(Path extendedDir, Image base, ImageConfig config, List<ExtensionLayer> newLayers) {
     ImageConfig finalConfig = finalConfig(base, config, newLayers);
-    byte[] configJson = finalConfig.toJson();
     List<Descriptor> descriptors = new ArrayList<>(base.manifest().layers());
     for (ExtensionLayer layer : newLayers) {
       LayerBlob blob = layer.layer().blob().orElseThrow();
       descriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
     }
-    Manifest manifest = Manifest.of(
-        Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(configJson), configJson.length), descriptors);
-    byte[] manifestJson = manifest.toJson();
-    Digest manifestDigest = Digest.of(manifestJson);
+    ImageAssembly assembly = ImageAssembly.of(finalConfig, descriptors);
+    Manifest manifest = assembly.manifest();
+    byte[] manifestJson = assembly.manifestJson();
+    byte[] configJson = assembly.configJson();
+    Digest manifestDigest = assembly.digest();
     Path staging = extendedDir.resolve(".run-staging-" + UUID.randomUUID());
     try {
       Files.createDirectories(staging);

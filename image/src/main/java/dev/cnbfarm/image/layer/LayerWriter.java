@@ -20,8 +20,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * kept. Immutable and thread-safe; each write is independent.
  */
 public final class LayerWriter {
-  /** The lifecycle's normalised timestamp (1980-01-01T00:00:01Z), the earliest a zip can hold. */
-  public static final Instant NORMALISED_MTIME = Instant.parse("1980-01-01T00:00:01Z");
+  /** Every entry's mtime: {@link NormalisedTime#LAYER_MTIME}. */
+  public static final Instant NORMALISED_MTIME = NormalisedTime.LAYER_MTIME;
 
   private final Instant mtime;
   private final Predicate<String> ignored;

@@ -6,12 +6,12 @@ import dev.cnbfarm.image.ref.InvalidImageRefException;
 import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageNotFoundException;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.ImageStoreUnauthorizedException;
 import dev.cnbfarm.image.store.Manifest;
-import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.lifecycle.export.LifecycleMetadata;
 import dev.cnbfarm.lifecycle.export.RunImageMetadata;
@@ -68,14 +68,14 @@ public final class Rebaser {
     RunImageMetadata next = new RunImageMetadata(topLayer(newRun), newRun.pinnedRef().toString(), target.image(),
         target.mirrors());
     ImageConfig config = RebasedConfig.of(app, newRun, seam, oldBase, next.writeInto(lifecycleLabel));
-    byte[] configJson = config.toJson();
     List<Descriptor> layers = new ArrayList<>();
-    newRun.manifest().layers().forEach(d -> layers.add(oci(d)));
-    app.manifest().layers().subList(seam.layerCount(), app.manifest().layers().size()).forEach(d -> layers.add(oci(d)));
-    Manifest manifest = Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(configJson), configJson.length),
-        layers);
-    Digest digest = push(req, app, newRun, manifest, configJson, newRun.manifest().layers().size(), false);
-    Image rebased = new Image(req.appImage().withoutDigest(), digest, manifest, config);
+    newRun.manifest().layers().forEach(d -> layers.add(ImageAssembly.ociLayer(d)));
+    app.manifest().layers().subList(seam.layerCount(), app.manifest().layers().size())
+        .forEach(d -> layers.add(ImageAssembly.ociLayer(d)));
+    ImageAssembly assembly = ImageAssembly.of(config, layers);
+    Digest digest = push(req, app, newRun, assembly.manifest(), assembly.configJson(),
+        newRun.manifest().layers().size(), false);
+    Image rebased = assembly.image(req.appImage().withoutDigest());
     return new RebaseResult(rebased, newRun.pinnedRef(), seam.layerCount(), kept, false, req.targets());
   }
 
@@ -193,12 +193,6 @@ public final class Rebaser {
   private static String topLayer(Image run) {
     List<Digest> ids = run.config().diffIds();
     return ids.isEmpty() ? "" : ids.get(ids.size() - 1).value();
-  }
-
-  /** Layer descriptors go into an OCI manifest: a Docker gzip layer is the same bytes as an OCI one. */
-  private static Descriptor oci(Descriptor d) {
-    String type = d.mediaType().equals(MediaTypes.DOCKER_LAYER_GZIP) ? MediaTypes.OCI_LAYER_GZIP : d.mediaType();
-    return new Descriptor(type, d.digest(), d.size(), d.annotations());
   }
 
   private static LifecycleException fail(String message) {

@@ -3,7 +3,12 @@ package dev.cnbfarm.image.store;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.image.ref.LayoutRef;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The image store port (design.md §4): content-addressed blobs and manifests in a registry or an
@@ -43,6 +48,45 @@ public interface ImageStore {
    * when the store can (cross-repository mount), otherwise by copying it.
    */
   BlobPush mountBlob(ImageRef repository, Digest digest, ImageRef from);
+
+  /**
+   * Copies the blob {@code blob} names from {@code from} into {@code repository} when no mount can
+   * move it: across registries, or between an {@code oci:} layout and a registry. A blob the
+   * repository already has is not pulled ({@link BlobPush.Outcome#EXISTED}); otherwise it is pulled
+   * into a temp file (bounded and checked by its descriptor) and uploaded. The one copy of a blob
+   * from store to store; {@link #mountOrCopyBlob} chooses between it and a mount.
+   */
+  default BlobPush copyBlob(ImageRef repository, Descriptor blob, ImageRef from) {
+    if (hasBlob(repository, blob.digest())) {
+      return new BlobPush(blob.digest(), blob.size(), BlobPush.Outcome.EXISTED);
+    }
+    try {
+      Path temp = Files.createTempFile("cnbfarm-blob-", ".tmp");
+      try {
+        try (OutputStream out = Files.newOutputStream(temp)) {
+          pullBlob(from, blob, out);
+        }
+        // moving a blob needs its digest and size only; the diffID is not sent
+        return pushBlob(repository, new LayerBlob(temp, blob.digest(), blob.digest(), blob.size()));
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy blob " + blob.digest() + " from " + from + " to " + repository, e);
+    }
+  }
+
+  /**
+   * Makes the blob {@code blob} names available in {@code repository}: by {@link #mountBlob} when
+   * both references are of one kind (two registries, two {@code oci:} layouts), else by {@link
+   * #copyBlob} (a layout and a registry).
+   */
+  default BlobPush mountOrCopyBlob(ImageRef repository, Descriptor blob, ImageRef from) {
+    if ((repository instanceof LayoutRef) == (from instanceof LayoutRef)) {
+      return mountBlob(repository, blob.digest(), from);
+    }
+    return copyBlob(repository, blob, from);
+  }
 
   /**
    * Pushes {@code config} (whose digest must be the manifest's config digest) and the manifest,

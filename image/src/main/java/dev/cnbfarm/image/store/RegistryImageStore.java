@@ -20,9 +20,6 @@ import dev.cnbfarm.image.ref.RegistryRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestException;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -161,7 +158,7 @@ public final class RegistryImageStore implements ImageStore {
     long size = head(source, digest)
         .orElseThrow(() -> new ImageNotFoundException("no blob " + digest + " in " + source.withoutDigest()));
     if (!source.registry().equals(to.registry())) {
-      return copyThroughTempFile(to, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, size), source);
+      return copyBlob(to, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, size), source);
     }
     RegistryClient client = clients.pushMountingFrom(to, source.repository());
     Blob lazyCopy = Blobs.from(out -> pullBlob(source, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, digest, size), out),
@@ -200,23 +197,6 @@ public final class RegistryImageStore implements ImageStore {
     calls.run("push blob " + digest + " (" + size + " bytes) to " + where(r),
         () -> client.pushBlob(jib(digest), blob, null, x -> {}));
     return new BlobPush(digest, size, BlobPush.Outcome.UPLOADED);
-  }
-
-  private BlobPush copyThroughTempFile(RegistryRef to, Descriptor blob, RegistryRef source) {
-    Digest digest = blob.digest();
-    try {
-      Path temp = Files.createTempFile("cnbfarm-blob-", ".tmp");
-      try {
-        try (OutputStream out = Files.newOutputStream(temp)) {
-          pullBlob(source, blob, out);
-        }
-        return push(to, digest, Files.size(temp), Blobs.from(temp));
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy blob " + digest + " from " + source + " to " + to, e);
-    }
   }
 
   /** {@code registry/repository}, how messages name where an operation went. */

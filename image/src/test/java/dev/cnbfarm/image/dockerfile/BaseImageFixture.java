@@ -2,13 +2,12 @@ package dev.cnbfarm.image.dockerfile;
 
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
-import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.sandbox.BusyboxImage;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
-import dev.cnbfarm.image.store.Manifest;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.image.store.Platform;
@@ -57,15 +56,12 @@ final class BaseImageFixture {
         .withLayer(blobs.get(1).diffId(), new ImageConfig.History("2024-01-01T00:00:00Z", "users", "", false))
         .withEnv(List.of("PATH=/bin", "GREETING=a=b=c"))
         .withUser("1000:1000");
-    byte[] configJson = config.toJson();
     List<Descriptor> layers = new ArrayList<>();
     for (LayerBlob blob : blobs) {
       store.pushBlob(ref, blob);
       layers.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
     }
-    Manifest manifest = Manifest.of(
-        Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(configJson), configJson.length), layers);
-    store.pushManifest(ref, manifest, configJson);
+    ImageAssembly.of(config, layers).pushTo(store, ref);
     image = store.read(ref);
   }
 }

@@ -6,6 +6,7 @@ import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.LayoutRef;
+import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.image.store.RegistryImageStore;
 import dev.cnbfarm.image.store.RegistrySettings;
@@ -67,5 +68,14 @@ class ImageStoreLayerCacheTest {
       assertThat(cache(repo, "w3", NOW).find("b".repeat(64))).isEmpty();
       assertThat(cache(repo, "w4", NOW.plus(Duration.ofHours(2))).find(key)).as("expired").isEmpty();
     }
+  }
+
+  @Test
+  void anEntryCarriesTheNormalisedImageTimeInItsHistory() {
+    LayoutRef repo = LayoutRef.of(dir.resolve("history-layout"), "unused");
+    cache(repo, "history", NOW).store("c".repeat(64), blob);
+
+    assertThat(store.read(LayoutRef.of(repo.directory(), "layer-" + "c".repeat(64))).config().history())
+        .extracting(ImageConfig.History::created).containsExactly("1980-01-01T00:00:01Z");
   }
 }

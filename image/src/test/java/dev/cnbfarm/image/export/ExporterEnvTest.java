@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ExporterEnvTest {
   @Test
   void runImageEnvIsSplitOnTheFirstEqualsAndEntriesWithoutANameAreDropped() {
-    List<String> env = Exporter.env(List.of("PATH=/bin", "EQ=a=b=c", "BARE", "=nameless", "DUP=first", "DUP=second"),
+    List<String> env = AppImageAssembler.env(List.of("PATH=/bin", "EQ=a=b=c", "BARE", "=nameless", "DUP=first", "DUP=second"),
         "0.13");
 
     assertThat(env).containsExactly("PATH=/cnb/process:/cnb/lifecycle:/bin", "EQ=a=b=c", "DUP=second",

@@ -8,13 +8,12 @@ import dev.cnbfarm.image.export.ExportResult;
 import dev.cnbfarm.image.export.Exporter;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
-import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.Manifest;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.lifecycle.export.BuildMetadataLabel;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
@@ -118,10 +117,8 @@ public final class AppImageFixture {
     all.putAll(labels);
     ImageConfig config = base.config().withLayer(marker.diffId(), new ImageConfig.History("", "marker", "", false))
         .withLabels(all);
-    byte[] json = config.toJson();
-    Manifest manifest = Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
-        base.manifest().withLayer(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, marker.digest(), marker.size())).layers());
-    store.pushManifest(to, manifest, json);
+    ImageAssembly.of(config, base.manifest()
+        .withLayer(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, marker.digest(), marker.size())).layers()).pushTo(store, to);
     return store.read(to);
   }
 }

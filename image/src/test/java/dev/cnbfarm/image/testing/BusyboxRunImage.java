@@ -2,20 +2,18 @@ package dev.cnbfarm.image.testing;
 
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
-import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.sandbox.BusyboxImage;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.Manifest;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.image.store.Platform;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,23 +74,15 @@ public final class BusyboxRunImage {
       store.pushBlob(ref, blob);
       descriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
     }
-    byte[] json = config.toJson();
-    store.pushManifest(ref, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(json), json.length),
-        descriptors), json);
+    ImageAssembly.of(config, descriptors).pushTo(store, ref);
     return ref;
   }
 
-  /** Copies image {@code from} to {@code to} blob by blob (through {@code tmp}) and returns it as read back. */
+  /** Copies image {@code from} to {@code to} blob by blob ({@code tmp} is unused) and returns it as read back. */
   public static Image copy(ImageStore store, ImageRef from, ImageRef to, Path tmp) throws IOException {
     Image image = store.read(from);
-    for (int i = 0; i < image.manifest().layers().size(); i++) {
-      Descriptor d = image.manifest().layers().get(i);
-      Path file = Files.createTempFile(tmp, "blob", ".tar.gz");
-      try (OutputStream out = Files.newOutputStream(file)) {
-        store.pullBlob(from, d.digest(), out);
-      }
-      store.pushBlob(to, new LayerBlob(file, d.digest(), image.config().diffIds().get(i), d.size()));
-      Files.delete(file);
+    for (Descriptor d : image.manifest().layers()) {
+      store.copyBlob(to, d, from);
     }
     store.pushManifest(to, image.manifest(), image.config().toJson());
     return store.read(to);

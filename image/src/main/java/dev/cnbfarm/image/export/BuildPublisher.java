@@ -1,0 +1,139 @@
+package dev.cnbfarm.image.export;
+
+import dev.cnbfarm.image.layer.LayerBlob;
+import dev.cnbfarm.image.layer.LayerEntry;
+import dev.cnbfarm.image.layer.LayerWriter;
+import dev.cnbfarm.image.store.BlobPush;
+import dev.cnbfarm.image.store.Descriptor;
+import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.MediaTypes;
+import dev.cnbfarm.lifecycle.build.Layer;
+import dev.cnbfarm.lifecycle.export.BuildMetadataLabel;
+import dev.cnbfarm.lifecycle.export.LayerTomls;
+import dev.cnbfarm.lifecycle.export.LifecycleMetadata;
+import dev.cnbfarm.lifecycle.export.ProjectMetadataLabel;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.fs.FileTrees;
+import dev.cnbfarm.lifecycle.platform.GroupEntry;
+import dev.cnbfarm.lifecycle.report.Reporter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The build side of an export (issue 7 item 3): runs where {@code <layers>} and {@code <app>} are,
+ * right after the build. Tars each launch layer, the app, the launcher and {@code /layers/config}
+ * (reproducibly: fixed mtimes, one owner) and pushes them to the target repository (a blob it
+ * already has is not sent again), and reads the layer tomls, {@code metadata.toml} and {@code
+ * project-metadata.toml} for the labels. What it returns is all an export needs of the build.
+ * Stateless apart from its store; thread-safe if the store is.
+ */
+public final class BuildPublisher {
+  private final ImageStore store;
+  private final Reporter reporter;
+
+  public BuildPublisher(ImageStore store, Reporter reporter) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.reporter = Objects.requireNonNull(reporter, "reporter");
+  }
+
+  /**
+   * Publishes the build output {@code req} names.
+   *
+   * @throws LifecycleException with {@link FailureCode#EXPORT_ERROR} for a launch layer without
+   *     its directory, a missing app dir, or a process the launcher's process table cannot hold
+   */
+  public PublishedBuild publish(PublishRequest req) {
+    Path work = tempDir();
+    try {
+      return publish(req, work);
+    } finally {
+      delete(work);
+    }
+  }
+
+  private PublishedBuild publish(PublishRequest req, Path work) {
+    // The default writer skips the platform paths (/layers, /workspace...) that an extend step must
+    // not capture; here those paths are exactly what is exported.
+    LayerWriter writer = LayerWriter.of().ignoring(path -> false);
+    List<PublishedLayer> layers = new ArrayList<>();
+    List<LifecycleMetadata.BuildpackLayers> bpLayers = new ArrayList<>();
+    for (GroupEntry bp : req.buildpacks()) {
+      Map<String, LifecycleMetadata.LayerMetadata> exported = new LinkedHashMap<>();
+      String escaped = LayerTomls.escape(bp.id());
+      for (Layer layer : LayerTomls.read(LayerTomls.buildpackDir(req.layersDir(), bp.id()))) {
+        if (!layer.launch()) {
+          reporter.debug("not exporting " + bp.id() + ":" + layer.name() + " (not a launch layer)");
+          continue;
+        }
+        if (!Files.isDirectory(layer.dir())) {
+          throw new LifecycleException(FailureCode.EXPORT_ERROR, "launch layer " + layer.dir() + " of " + bp
+              + " has a layer toml but no directory (reusing layers of a previous image is not supported)");
+        }
+        List<LayerEntry> entries = new ArrayList<>();
+        entries.add(LayerEntry.directory("layers"));
+        entries.add(new LayerEntry.Directory("layers/" + escaped, 0755, req.uid(), req.gid()));
+        entries.addAll(OwnedTree.entries(layer.dir(), "layers/" + escaped + "/" + layer.name(), req.uid(), req.gid()));
+        PublishedLayer published = push(req, bp.id() + ":" + layer.name(),
+            writer.writeEntries(entries, work.resolve(layers.size() + ".tar.gz")));
+        layers.add(published);
+        exported.put(layer.name(), new LifecycleMetadata.LayerMetadata(published.diffId().value(), layer.metadata(),
+            layer.build(), layer.launch(), layer.cache()));
+      }
+      bpLayers.add(new LifecycleMetadata.BuildpackLayers(bp.id(), bp.version(), exported));
+    }
+
+    if (!Files.isDirectory(req.appDir())) {
+      throw new LifecycleException(FailureCode.EXPORT_ERROR, "app dir " + req.appDir() + " does not exist");
+    }
+    PublishedLayer app = push(req, "app", writer.writeEntries(
+        OwnedTree.entries(req.appDir(), "workspace", req.uid(), req.gid()), work.resolve("app.tar.gz")));
+    // design.md §6: the builder's launcher when it ships one, else cnbfarm's sh launcher
+    boolean ownLauncher = !Files.isRegularFile(req.launcherFile());
+    LayerEntry launcherEntry = ownLauncher ? LayerEntry.file(Exporter.LAUNCHER_PATH, ShellLauncher.script(), 0755)
+        : LayerEntry.file(Exporter.LAUNCHER_PATH, req.launcherFile(), 0755);
+    reporter.info(ownLauncher ? "Using cnbfarm's sh launcher " + ShellLauncher.VERSION + " (no launcher at "
+        + req.launcherFile() + "; the run image needs /bin/sh)" : "Using the launcher " + req.launcherFile());
+    PublishedLayer launcher = push(req, "launcher", writer.writeEntries(List.of(LayerEntry.directory("cnb"),
+        LayerEntry.directory("cnb/lifecycle"), launcherEntry), work.resolve("launcher.tar.gz")));
+    Path metadataToml = req.layersDir().resolve("config").resolve("metadata.toml");
+    BuildMetadataLabel buildLabel = BuildMetadataLabel.read(metadataToml,
+        ownLauncher ? BuildMetadataLabel.Launcher.builtIn(ShellLauncher.NAME, ShellLauncher.VERSION) : req.launcher());
+    List<LayerEntry> configEntries = new ArrayList<>(List.of(LayerEntry.directory("layers"),
+        LayerEntry.directory("layers/config"), LayerEntry.file("layers/config/metadata.toml", metadataToml, 0644)));
+    configEntries.addAll(ProcessTable.entries(metadataToml, req.buildpacks()));
+    PublishedLayer config = push(req, "config", writer.writeEntries(configEntries, work.resolve("config.tar.gz")));
+    return new PublishedBuild(req.repository(), layers, bpLayers, app, launcher, config, buildLabel,
+        ProjectMetadataLabel.read(req.projectMetadata()));
+  }
+
+  private PublishedLayer push(PublishRequest req, String id, LayerBlob blob) {
+    BlobPush pushed = store.pushBlob(req.repository(), blob);
+    delete(blob.file());
+    return new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()), blob.diffId(),
+        pushed.outcome());
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("cnbfarm-export-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temp dir", e);
+    }
+  }
+
+  private static void delete(Path path) {
+    try {
+      FileTrees.deleteRecursively(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
+  }
+}
