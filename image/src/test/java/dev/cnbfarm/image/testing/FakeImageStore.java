@@ -98,12 +98,17 @@ public final class FakeImageStore implements ImageStore {
    * path → text, mode 0644), written under {@code scratch}; neither recorded nor failed.
    */
   public Image add(ImageRef ref, Path scratch, Map<String, String> files) {
+    return add(ref, scratch, files, List.of("PATH=/usr/bin:/bin"));
+  }
+
+  /** As {@link #add(ImageRef, Path, Map)}, with {@code env} as the config's {@code Env}. */
+  public Image add(ImageRef ref, Path scratch, Map<String, String> files, List<String> env) {
     List<LayerEntry> entries = new ArrayList<>();
     files.forEach((path, text) -> entries.add(LayerEntry.file(path, text.getBytes(StandardCharsets.UTF_8), 0644)));
     LayerBlob layer = LayerWriter.of().writeEntries(entries, scratch.resolve("layer-" + System.nanoTime() + ".tar.gz"));
     byte[] config = ImageConfig.empty(Platform.LINUX_AMD64)
         .withLayer(layer.diffId(), new ImageConfig.History("", "fake image store", "", false))
-        .withEnv(List.of("PATH=/usr/bin:/bin")).toJson();
+        .withEnv(env).toJson();
     backing.pushBlob(ref, layer);
     Manifest manifest = Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(config), config.length),
         List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(), layer.size())));
