@@ -185,11 +185,12 @@ public final class ExtenderPhase {
     }
   }
 
+  /** A failure keeps exit code 102 and the store's category: a 503 stays retryable, a 401 or 404 is the user's. */
   private Image read(ImageRef ref) {
     try {
       return store.read(ref);
     } catch (ImageStoreException e) {
-      throw new LifecycleException(FailureCode.EXTEND_ERROR, "cannot read " + ref + ": " + e.getMessage(), e);
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, e.category(), "cannot read " + ref + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.sandbox;
 
+import dev.cnbfarm.lifecycle.failure.CancelledException;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.File;
 import java.io.IOException;
@@ -84,7 +85,8 @@ public final class Sandbox {
    * @return the exit code, elapsed time and whether the limit was hit
    * @throws IllegalArgumentException if a mount point cannot be placed in the root
    * @throws SandboxException if the namespaces or mounts could not be set up (message carries the
-   *     setup error), a sink threw, or the thread was interrupted (the run is killed first, and the
+   *     setup error) or a sink threw
+   * @throws CancelledException if the thread was interrupted (the run is killed first, and the
    *     interrupt flag restored)
    */
   public SandboxResult run(SandboxSpec spec, LineSink stdout, LineSink stderr) {
@@ -164,7 +166,7 @@ public final class Sandbox {
       disk.close();
       killNamespace(process);
       Thread.currentThread().interrupt();
-      throw new SandboxException("interrupted while running " + spec.command().argv(), e);
+      throw new CancelledException("running " + spec.command().argv(), e);
     }
     // 128+SIGKILL if unshare somehow outlived the kill (logged above).
     int exitCode = process.isAlive() ? 137 : process.exitValue();
@@ -173,7 +175,7 @@ public final class Sandbox {
       diskNotes = disk.finish(timedOut || exitCode != 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SandboxException("interrupted while running " + spec.command().argv(), e);
+      throw new CancelledException("running " + spec.command().argv(), e);
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     if (!timedOut && !Files.exists(control.resolve("ready"))) {

@@ -1,10 +1,15 @@
 package dev.cnbfarm.image.sandbox;
 
+import dev.cnbfarm.lifecycle.failure.Category;
+import dev.cnbfarm.lifecycle.failure.CnbfarmException;
+
 /**
- * The sandbox itself could not be set up or was interrupted (as opposed to the command failing,
- * which is a {@link SandboxResult}). Unchecked; immutable.
+ * The sandbox itself could not be set up (as opposed to the command failing, which is a {@link
+ * SandboxResult}): missing host tools, namespaces or mounts refused, an output sink that threw.
+ * {@code INTERNAL}: the host or our code is at fault, and the same work on the same host fails
+ * again. An interrupt is a {@code CancelledException} instead. Unchecked; immutable.
  */
-public class SandboxException extends RuntimeException {
+public class SandboxException extends CnbfarmException {
   private static final long serialVersionUID = 1L;
 
   public SandboxException(String message) {
@@ -13,5 +18,10 @@ public class SandboxException extends RuntimeException {
 
   public SandboxException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  @Override
+  public Category category() {
+    return Category.INTERNAL;
   }
 }

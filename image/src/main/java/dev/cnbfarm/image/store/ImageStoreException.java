@@ -1,13 +1,14 @@
 package dev.cnbfarm.image.store;
 
-import dev.cnbfarm.lifecycle.failure.Category;
+import dev.cnbfarm.lifecycle.failure.CnbfarmException;
 
 /**
  * A failure of an {@link ImageStore}, classified by what the caller should do about it (style.md
- * §5): retry ({@link RetryableImageStoreException}) or report it to the user (the others).
- * Unchecked; immutable.
+ * §5): retry ({@link RetryableImageStoreException}, {@code INFRA}) or report it to the user (the
+ * others, {@code USER}). A phase gives it its exit code ({@code Failures.classify}) and keeps the
+ * category. Unchecked; immutable.
  */
-public abstract sealed class ImageStoreException extends RuntimeException
+public abstract sealed class ImageStoreException extends CnbfarmException
     permits ImageNotFoundException, ImageStoreUnauthorizedException, InvalidImageException,
         RetryableImageStoreException {
   private static final long serialVersionUID = 1L;
@@ -15,7 +16,4 @@ public abstract sealed class ImageStoreException extends RuntimeException
   ImageStoreException(String message, Throwable cause) {
     super(message, cause);
   }
-
-  /** How the pipeline treats this failure. */
-  public abstract Category category();
 }

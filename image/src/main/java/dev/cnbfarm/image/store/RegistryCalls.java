@@ -5,13 +5,15 @@ import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.http.ResponseException;
 import com.google.cloud.tools.jib.registry.RegistryCredentialsNotSentException;
+import dev.cnbfarm.lifecycle.failure.CancelledException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import org.apache.http.NoHttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@link ImageStoreException}s (style.md §5): 401/403 → unauthorized (user), 404 → not found, other
  * 4xx → invalid, 5xx/429/I-O → retried, then {@link RetryableImageStoreException}. One {@link
  * OperationDeadline} covers all attempts of an operation; a nested call shares its caller's. An
- * interrupt stays an interrupt: the flag is kept and a {@link CancellationException} (never a
- * retryable error) ends the call. Immutable.
+ * interrupt means cancel, during a call or during the backoff: the flag is kept and a {@link
+ * CancelledException} (category CANCELLED, never retried, never a retryable error) ends the call.
+ * Immutable.
  */
 final class RegistryCalls {
   private static final Logger log = LoggerFactory.getLogger(RegistryCalls.class);
@@ -69,7 +72,8 @@ final class RegistryCalls {
       try {
         return call.run();
       } catch (IOException | RegistryException e) {
-        if (Thread.currentThread().isInterrupted()) {
+        if (Thread.currentThread().isInterrupted() || isInterrupt(e)) {
+          Thread.currentThread().interrupt();
           throw interrupted(what, e);
         }
         if (d.expired()) {
@@ -97,10 +101,13 @@ final class RegistryCalls {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
-  private static CancellationException interrupted(String what, Exception cause) {
-    CancellationException c = new CancellationException(what + " interrupted");
-    c.initCause(cause);
-    return c;
+  /** An I/O call cut short by an interrupt (which may have cleared the flag); its timeout subclasses are not. */
+  private static boolean isInterrupt(Exception e) {
+    return e.getClass() == InterruptedIOException.class || e instanceof ClosedByInterruptException;
+  }
+
+  private static CancelledException interrupted(String what, Exception cause) {
+    return new CancelledException(what, cause);
   }
 
   static ImageStoreException translate(String what, Exception e, int attempts) {
@@ -163,7 +170,9 @@ final class RegistryCalls {
       Thread.sleep(backoff.toMillis());
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw interrupted(what, cause);
+      CancelledException cancelled = interrupted(what, ie);
+      cancelled.addSuppressed(cause);
+      throw cancelled;
     }
   }
 }

@@ -42,7 +42,12 @@ public final class FaultyRegistry implements AutoCloseable {
     /** Serves its one manifest (and config) for every manifest reference, tag or digest. */
     ONE_MANIFEST_FOR_ANY_REFERENCE,
     /** Like {@link #ONE_MANIFEST_FOR_ANY_REFERENCE}, with a {@code Docker-Content-Digest} that lies. */
-    LYING_DIGEST_HEADER
+    LYING_DIGEST_HEADER,
+    /**
+     * Serves its one manifest and the blobs it was given (the config), and answers 503 to a GET of
+     * any other blob: a registry that fails in the middle of a pull.
+     */
+    UNAVAILABLE_BLOB
   }
 
   /** The endless body stops here, so a client that never stops reading still ends. */
@@ -186,6 +191,11 @@ public final class FaultyRegistry implements AutoCloseable {
         return;
       }
       byte[] blob = blobs.get(digest);
+      if (fault == Fault.UNAVAILABLE_BLOB && blob == null) {
+        respond(out, 503, Map.of("Content-Type", "application/json"),
+            "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"down\"}]}".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       respond(out, blob == null ? 404 : 200, Map.of("Content-Type", "application/octet-stream"),
           blob == null ? new byte[0] : blob);
       return;
