@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * saying what another process took from it.
  */
 public final class CacheHolder {
-  static final DiffId LAYER = new DiffId("e".repeat(64));
+  public static final DiffId LAYER = new DiffId("e".repeat(64));
 
   private CacheHolder() {}
 
@@ -41,7 +41,7 @@ public final class CacheHolder {
   public record Child(Process process, Path stepDir, Path layerDir, Path blob, Path download)
       implements AutoCloseable {
     /** Lets the child finish; returns its exit code. */
-    int finish() throws IOException, InterruptedException {
+    public int finish() throws IOException, InterruptedException {
       process.getOutputStream().close();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
@@ -51,7 +51,7 @@ public final class CacheHolder {
     }
 
     /** SIGKILL: nothing of the child runs after this, no close, no finally. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
       process.destroyForcibly().waitFor();
     }
 

@@ -122,6 +122,22 @@ class LocalCacheTest {
   }
 
   @Test
+  void pruneAllSparesRecentlyUsedLayersWhileAnotherProcessUsesTheCache() {
+    Path dir = tmp.resolve("cache");
+    LocalCache extend = LocalCache.open(dir, Map.of());
+    extend.rootfs().layerDir(A, TEN_KB); // loaded, between two steps: held without a pin
+
+    try (LocalCache prune = LocalCache.open(dir, Map.of())) {
+      CachePrune.run(prune, 0, true);
+      assertThat(prune.rootfs().find(A)).as("a layer a live job may be about to stack").isPresent();
+
+      extend.close();
+      CachePrune.run(prune, 0, true);
+      assertThat(prune.rootfs().find(A)).as("no other process uses the cache any more").isEmpty();
+    }
+  }
+
+  @Test
   void readsTheCacheDirAndRejectsABadBudgetNamingTheSetting() {
     assertThat(LocalCache.dir(Map.of("CNBFARM_CACHE_DIR", "/x/c"))).isEqualTo(Path.of("/x/c"));
     assertThat(LocalCache.dir(Map.of("XDG_CACHE_HOME", "/x"))).isEqualTo(Path.of("/x/cnbfarm"));
