@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.rootfs;
 
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -113,8 +114,18 @@ public final class LocalCache implements AutoCloseable {
       }
       LiveDirs.sweep(blobRoot);
       Downloads.sweep(abs.resolve("downloads"));
-      Path mine = blobRoot.resolve(UUID.randomUUID().toString());
-      lock = StepLock.take(LiveDirs.lockFileOf(mine));
+      Path mine;
+      for (int attempt = 1; ; attempt++) {
+        mine = blobRoot.resolve(UUID.randomUUID().toString());
+        try {
+          lock = StepLock.take(LiveDirs.lockFileOf(mine));
+          break;
+        } catch (UncheckedIOException lostARaceWithASweep) {
+          if (attempt == 3) {
+            throw lostARaceWithASweep;
+          }
+        }
+      }
       Files.createDirectory(mine);
       return new LocalCache(abs, maxBytes, keepRecent, lock, mine);
     } catch (IOException | RuntimeException e) {
@@ -199,6 +210,9 @@ public final class LocalCache implements AutoCloseable {
   }
 
   private void evictAfterUnpack(DiffId published) throws IOException {
+    if (maxBytes == Long.MAX_VALUE) {
+      return;
+    }
     Eviction.Outcome outcome = evict(maxBytes, rootfs.spareUsedAfter(), RootfsCache.entryName(published.hex()));
     if (outcome.totalBytes() > maxBytes) {
       log.info("the cache holds {} bytes, over its budget of {}: the rest is in use", outcome.totalBytes(), maxBytes);
@@ -286,7 +300,7 @@ public final class LocalCache implements AutoCloseable {
   @Override
   public void close() {
     try {
-      dev.cnbfarm.lifecycle.fs.FileTrees.deleteRecursively(blobs);
+      FileTrees.deleteRecursively(blobs);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the blob dir " + blobs + ": " + e.getMessage(), e);
     } finally {
