@@ -2,10 +2,10 @@ package dev.cnbfarm.cli.lifecycle;
 
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
 import dev.cnbfarm.engine.extend.ExtenderPhase;
+import dev.cnbfarm.image.rootfs.LocalCache;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -32,12 +32,12 @@ public final class ExtenderCommand {
 
   public int run(String[] args) {
     return PhaseCommandRunner.run("extender", args, FLAGS, env, out, FailureCode.EXTEND_ERROR, (in, reporter) -> {
-      Path cache = Path.of(env.getOrDefault("CNBFARM_CACHE_DIR",
-          env.getOrDefault("XDG_CACHE_HOME", env.getOrDefault("HOME", "/root") + "/.cache") + "/cnbfarm"));
       Duration stepLimit = PhaseCommandRunner.duration(env, "CNBFARM_STEP_TIMEOUT", "PT30M");
-      ExtenderPhase.Outcome o = new ExtenderPhase(in, RoutingImageStore.withDefaults(), new ExtendWorkspace(cache),
-          reporter, Clock.systemUTC(), stepLimit).run();
-      o.layout().ifPresent(l -> out.println("extended run image: " + l.manifestDigest()));
+      try (LocalCache cache = LocalCache.open(env)) {
+        ExtenderPhase.Outcome o = new ExtenderPhase(in, RoutingImageStore.withDefaults(), new ExtendWorkspace(cache),
+            reporter, Clock.systemUTC(), stepLimit).run();
+        o.layout().ifPresent(l -> out.println("extended run image: " + l.manifestDigest()));
+      }
       return 0;
     });
   }

@@ -3,8 +3,7 @@ package dev.cnbfarm.cli.run;
 import dev.cnbfarm.image.dockerfile.ImageLoader;
 import dev.cnbfarm.image.dockerfile.ImageRunner;
 import dev.cnbfarm.image.ref.ImageRef;
-import dev.cnbfarm.image.rootfs.RootfsCache;
-import dev.cnbfarm.image.rootfs.ScratchSpace;
+import dev.cnbfarm.image.rootfs.LocalCache;
 import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.image.sandbox.SandboxException;
 import dev.cnbfarm.image.sandbox.SandboxResult;
@@ -75,17 +74,18 @@ public final class RunCommand {
     try {
       ImageRef ref = ImageRef.parse(parsed.image());
       Duration limit = Duration.parse(env.getOrDefault("CNBFARM_RUN_TIMEOUT", "PT24H"));
-      Path cache = cacheDir();
       ImageStore images = store.get();
       Image image = images.read(ref);
-      ImageRunner runner = new ImageRunner(Sandbox.create(), ScratchSpace.open(cache.resolve("scratch")),
-          new ImageLoader(images, RootfsCache.open(cache.resolve("rootfs"), env), cache.resolve("downloads")), limit);
-      Map<String, String> extra = parsed.process().isEmpty() ? Map.of() : Map.of("CNB_PROCESS_TYPE", parsed.process());
-      SandboxResult result = runner.run(image, parsed.command(), extra, out::println, err::println);
-      if (result.timedOut()) {
-        err.println("ERROR: killed after CNBFARM_RUN_TIMEOUT " + limit);
+      try (LocalCache cache = LocalCache.open(env)) {
+        ImageRunner runner = new ImageRunner(Sandbox.create(), cache.scratch(),
+            new ImageLoader(images, cache.rootfs(), cache.downloads()), limit);
+        Map<String, String> extra = parsed.process().isEmpty() ? Map.of() : Map.of("CNB_PROCESS_TYPE", parsed.process());
+        SandboxResult result = runner.run(image, parsed.command(), extra, out::println, err::println);
+        if (result.timedOut()) {
+          err.println("ERROR: killed after CNBFARM_RUN_TIMEOUT " + limit);
+        }
+        return result.exitCode();
       }
-      return result.exitCode();
     } catch (DateTimeParseException | IllegalArgumentException | ImageStoreException
         | SandboxException | UncheckedIOException e) {
       err.println("ERROR: cannot run " + parsed.image() + ": " + e.getMessage());
@@ -136,11 +136,6 @@ public final class RunCommand {
       throw new IllegalArgumentException("an image is required");
     }
     return new Args(image, process, command);
-  }
-
-  private Path cacheDir() {
-    return Path.of(env.getOrDefault("CNBFARM_CACHE_DIR",
-        env.getOrDefault("XDG_CACHE_HOME", env.getOrDefault("HOME", "/root") + "/.cache") + "/cnbfarm"));
   }
 
   private static boolean runningAsRoot() {

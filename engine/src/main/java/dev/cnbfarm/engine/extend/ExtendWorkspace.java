@@ -2,12 +2,12 @@ package dev.cnbfarm.engine.extend;
 
 import dev.cnbfarm.image.dockerfile.DirectoryLayerCache;
 import dev.cnbfarm.image.dockerfile.DockerfileApplier;
+import dev.cnbfarm.image.dockerfile.HeldLayerCache;
 import dev.cnbfarm.image.dockerfile.ImageLoader;
 import dev.cnbfarm.image.dockerfile.ImageStoreLayerCache;
 import dev.cnbfarm.image.dockerfile.LayerCache;
 import dev.cnbfarm.image.ref.ImageRef;
-import java.util.Optional;
-import dev.cnbfarm.image.rootfs.RootfsCache;
+import dev.cnbfarm.image.rootfs.LocalCache;
 import dev.cnbfarm.image.rootfs.ScratchSpace;
 import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.image.store.ImageStore;
@@ -16,54 +16,63 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A worker's local working area under one cache directory: {@code rootfs/} (unpacked layers by
- * diffID, evicted least recently used over {@code CNBFARM_ROOTFS_CACHE_MAX}), {@code scratch/}
- * (per-step overlay dirs, each owned by a live lock; dead processes' dirs swept at start), {@code layer-cache/} (the
- * extension layer cache), {@code blobs/} and {@code downloads/}. Only caches: deleting it loses
- * nothing but time. One per cache directory per JVM.
+ * A worker's local working area: the process's {@link LocalCache} (unpacked layers, step scratch,
+ * its own blob dir, downloads and the local extension layer cache, under one budget, every live
+ * entry locked so other processes on the cache dir never delete it). Only caches: deleting the dir
+ * loses nothing but time. The cache is opened once per process, at its composition root, and
+ * handed in.
  */
 public final class ExtendWorkspace {
-  private final Path root;
-  private final RootfsCache rootfs;
-  private final ScratchSpace scratch;
+  private final LocalCache cache;
 
-  /** A workspace whose rootfs cache has the budget {@code CNBFARM_ROOTFS_CACHE_MAX} of this process sets. */
+  public ExtendWorkspace(LocalCache cache) {
+    this.cache = cache;
+  }
+
+  /**
+   * A workspace over a cache opened at {@code root} with the budget {@code CNBFARM_CACHE_MAX} of
+   * this process sets, held until the process ends (tests and benchmarks).
+   */
   public ExtendWorkspace(Path root) {
     this(root, System.getenv());
   }
 
-  /** @param env where {@code CNBFARM_ROOTFS_CACHE_MAX} (the rootfs cache's size budget) is read */
+  /** @param env where {@code CNBFARM_CACHE_MAX} (the cache's size budget) is read */
   public ExtendWorkspace(Path root, Map<String, String> env) {
-    this.root = root;
-    this.rootfs = RootfsCache.open(root.resolve("rootfs"), env);
-    this.scratch = ScratchSpace.open(root.resolve("scratch"));
+    this(LocalCache.open(root, env));
   }
 
   public ImageLoader loader(ImageStore store) {
-    return new ImageLoader(store, rootfs, root.resolve("downloads"));
+    return new ImageLoader(store, cache.rootfs(), cache.downloads());
   }
 
-  public DockerfileApplier applier(LayerCache cache, Reporter reporter, Duration stepTimeLimit) {
-    return new DockerfileApplier(Sandbox.create(), rootfs, scratch, root.resolve("blobs"), cache, reporter,
-        stepTimeLimit);
+  public DockerfileApplier applier(LayerCache layerCache, Reporter reporter, Duration stepTimeLimit) {
+    return new DockerfileApplier(Sandbox.create(), cache.rootfs(), cache.scratch(), cache.blobs(), layerCache,
+        reporter, stepTimeLimit);
   }
 
   /**
    * The extension layer cache: shared through the image store when {@code sharedRepository} names
-   * a registry repository or an {@code oci:} layout (every worker of a farm sees it), else local.
+   * a registry repository or an {@code oci:} layout (every worker of a farm sees it), else local,
+   * its hits held in this process's blob dir while the extend uses them.
    */
   public LayerCache layerCache(ImageStore store, Optional<ImageRef> sharedRepository, Duration ttl, Clock clock) {
-    return sharedRepository.<LayerCache>map(repo -> new ImageStoreLayerCache(store, repo, root.resolve("blobs"), ttl, clock))
-        .orElseGet(() -> new DirectoryLayerCache(root.resolve("layer-cache"), ttl, clock));
+    return sharedRepository.<LayerCache>map(repo -> new ImageStoreLayerCache(store, repo, cache.blobs(), ttl, clock))
+        .orElseGet(() -> new HeldLayerCache(new DirectoryLayerCache(cache.layerCache(), ttl, clock), cache.blobs()));
   }
 
   public ScratchSpace scratch() {
-    return scratch;
+    return cache.scratch();
   }
 
+  /**
+   * This process's own dir in the cache, for its temporary files (plan dirs of the build): no
+   * other process touches it, and it is deleted when the cache closes or swept after a crash.
+   */
   public Path root() {
-    return root;
+    return cache.blobs();
   }
 }

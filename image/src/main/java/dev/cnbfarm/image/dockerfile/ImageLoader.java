@@ -4,6 +4,7 @@ import dev.cnbfarm.image.layer.InvalidLayerEntryException;
 import dev.cnbfarm.image.layer.LayerReader;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.rootfs.DiffId;
+import dev.cnbfarm.image.rootfs.Downloads;
 import dev.cnbfarm.image.rootfs.RootfsCache;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
@@ -19,8 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
@@ -51,30 +50,7 @@ public final class ImageLoader {
     this.store = store;
     this.cache = cache;
     this.downloadDir = downloadDir;
-    sweepDownloads(downloadDir);
-  }
-
-  private static void sweepDownloads(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (DirectoryStream<Path> blobs = Files.newDirectoryStream(dir, "layer-*.blob")) {
-      for (Path blob : blobs) {
-        try (FileChannel channel = FileChannel.open(blob, StandardOpenOption.WRITE)) {
-          FileLock lock = channel.tryLock();
-          if (lock != null) {
-            Files.deleteIfExists(blob);
-            lock.release();
-          }
-        } catch (OverlappingFileLockException liveInThisJvm) {
-          // a download of another loader of this JVM
-        } catch (IOException goneOrUnreadable) {
-          // gone meanwhile, or not ours to judge: leave it
-        }
-      }
-    } catch (IOException e) {
-      // only disk space is at stake
-    }
+    Downloads.sweep(downloadDir);
   }
 
   /**

@@ -19,10 +19,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *       sees a half-deleted {@code layers/<hex>}.
  * </ul>
  *
- * <p><b>Eviction.</b> The cache has a size budget ({@value #MAX_BYTES_ENV}, default {@value
- * #DEFAULT_MAX}). After an unpack publishes a layer and the sum of the layer sizes exceeds the
+ * <p><b>Eviction.</b> The cache has a size budget: its own (given to {@link #open(Path, long,
+ * Duration)}) or, as part of a {@link LocalCache}, that cache's one budget over layers and blobs
+ * ({@value LocalCache#MAX_BYTES_ENV}). After an unpack publishes a layer and the total exceeds the
  * budget, the least recently used layers are evicted until it fits, skipping the one just
  * published, those pinned by a live step in any process (an exclusive {@code tryLock} on the pin
  * lock fails) and those used within the last {@code keepRecent} (default {@link
@@ -72,15 +70,11 @@ import org.slf4j.LoggerFactory;
 public final class RootfsCache {
   private static final Logger log = LoggerFactory.getLogger(RootfsCache.class);
 
-  /** The setting of the size budget: bytes, or a number with {@code k}, {@code m} or {@code g}. */
-  public static final String MAX_BYTES_ENV = "CNBFARM_ROOTFS_CACHE_MAX";
-
-  /** The default budget, as {@link #MAX_BYTES_ENV} would spell it. */
-  public static final String DEFAULT_MAX = "20g";
-
   /** Layers used this recently are never evicted (see the class comment). */
   public static final Duration DEFAULT_KEEP_RECENT = Duration.ofMinutes(10);
 
+  private final Path root;
+  private final Budget budget;
   private final Path layers;
   private final Path staging;
   private final Path locks;
@@ -91,7 +85,9 @@ public final class RootfsCache {
   private final Duration keepRecent;
   private final ConcurrentMap<DiffId, ReentrantLock> keyLocks = new ConcurrentHashMap<>();
 
-  private RootfsCache(Path root, long maxBytes, Duration keepRecent) {
+  private RootfsCache(Path root, long maxBytes, Duration keepRecent, Budget budget) {
+    this.root = root;
+    this.budget = budget == null ? this::evictOverBudget : budget;
     this.layers = root.resolve("layers");
     this.staging = root.resolve("staging");
     this.locks = root.resolve("locks");
@@ -107,11 +103,6 @@ public final class RootfsCache {
     return open(cacheRoot, Long.MAX_VALUE, DEFAULT_KEEP_RECENT);
   }
 
-  /** Opens the cache with the budget that {@value #MAX_BYTES_ENV} in {@code env} sets. */
-  public static RootfsCache open(Path cacheRoot, Map<String, String> env) {
-    return open(cacheRoot, maxBytes(env), DEFAULT_KEEP_RECENT);
-  }
-
   /**
    * Opens (creating if needed) the cache at {@code cacheRoot}, sweeps stale staging and trash dirs.
    *
@@ -119,10 +110,24 @@ public final class RootfsCache {
    * @param keepRecent layers used this recently are never evicted
    */
   public static RootfsCache open(Path cacheRoot, long maxBytes, Duration keepRecent) {
+    return open(cacheRoot, maxBytes, keepRecent, null);
+  }
+
+  /** What runs after an unpack published a layer: the eviction of the budget that covers it. */
+  interface Budget {
+    void published(DiffId layer) throws IOException;
+  }
+
+  /** Opens the cache as part of a {@link LocalCache}, whose one budget decides its evictions. */
+  static RootfsCache open(Path cacheRoot, Duration keepRecent, Budget budget) {
+    return open(cacheRoot, Long.MAX_VALUE, keepRecent, budget);
+  }
+
+  private static RootfsCache open(Path cacheRoot, long maxBytes, Duration keepRecent, Budget budget) {
     if (maxBytes < 0 || keepRecent.isNegative()) {
       throw new IllegalArgumentException("negative rootfs cache budget");
     }
-    RootfsCache cache = new RootfsCache(cacheRoot.toAbsolutePath().normalize(), maxBytes, keepRecent);
+    RootfsCache cache = new RootfsCache(cacheRoot.toAbsolutePath().normalize(), maxBytes, keepRecent, budget);
     try {
       for (Path dir : List.of(cache.layers, cache.staging, cache.locks, cache.used, cache.pins, cache.trash)) {
         Files.createDirectories(dir);
@@ -133,31 +138,6 @@ public final class RootfsCache {
       throw new UncheckedIOException("cannot open rootfs cache at " + cacheRoot, e);
     }
     return cache;
-  }
-
-  /**
-   * The budget {@value #MAX_BYTES_ENV} sets in {@code env} (default {@value #DEFAULT_MAX}).
-   *
-   * @throws IllegalArgumentException naming the setting if its value is not a size
-   */
-  public static long maxBytes(Map<String, String> env) {
-    String text = env.getOrDefault(MAX_BYTES_ENV, DEFAULT_MAX).trim().toLowerCase(Locale.ROOT);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,15})([kmg]?)").matcher(text);
-    if (!m.matches()) {
-      throw new IllegalArgumentException(MAX_BYTES_ENV + "='" + env.get(MAX_BYTES_ENV)
-          + "' is not a size (bytes, or a number with k, m or g)");
-    }
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      default -> 0;
-    };
-    long n = Long.parseLong(m.group(1));
-    if (n > (Long.MAX_VALUE >> shift)) {
-      throw new IllegalArgumentException(MAX_BYTES_ENV + "='" + env.get(MAX_BYTES_ENV) + "' is too large");
-    }
-    return n << shift;
   }
 
   /** The directory of a completely unpacked layer, if this cache holds it. */
@@ -190,7 +170,7 @@ public final class RootfsCache {
       }
       Path dir = unpack(diffId, unpacker);
       try {
-        evictOverBudget(diffId);
+        budget.published(diffId);
       } catch (IOException | UncheckedIOException e) {
         // The layer is published and fine; a failed eviction only leaves the cache over budget.
         log.warn("cannot evict from the rootfs cache: {}", e.getMessage());
@@ -223,44 +203,32 @@ public final class RootfsCache {
     }
   }
 
-  /** One cache entry as eviction sees it. */
-  private record Entry(String hex, long bytes, long usedMillis) {}
-
-  /**
-   * Evicts least recently used layers until the cache fits its budget, sparing {@code keep}, pinned
-   * layers and recently used ones. Serialised per JVM; across processes the pin locks decide.
-   */
+  /** The eviction of this cache's own budget, when it is not part of a {@link LocalCache}. */
   private void evictOverBudget(DiffId keep) throws IOException {
     if (maxBytes == Long.MAX_VALUE) {
       return;
     }
-    synchronized (RootfsCache.class) {
-      List<Entry> entries = entries();
-      long total = entries.stream().mapToLong(Entry::bytes).sum();
-      if (total <= maxBytes) {
-        return;
-      }
-      long recent = System.currentTimeMillis() - keepRecent.toMillis();
-      entries.sort(Comparator.comparingLong(Entry::usedMillis).thenComparing(Entry::hex));
-      for (Entry entry : entries) {
-        if (total <= maxBytes) {
-          break;
-        }
-        if (entry.hex().equals(keep.hex()) || entry.usedMillis() > recent) {
-          continue;
-        }
-        if (evict(entry.hex())) {
-          total -= entry.bytes();
-        }
-      }
-      if (total > maxBytes) {
-        log.info("rootfs cache holds {} bytes, over its budget of {}: the rest is in use", total, maxBytes);
-      }
+    Eviction.Outcome outcome = Eviction.run(root.resolve("evict.lock"), () -> new Eviction.Census(candidates(), 0),
+        maxBytes, spareUsedAfter(), entryName(keep.hex()));
+    if (outcome.totalBytes() > maxBytes) {
+      log.info("rootfs cache holds {} bytes, over its budget of {}: the rest is in use", outcome.totalBytes(),
+          maxBytes);
     }
   }
 
-  private List<Entry> entries() throws IOException {
-    List<Entry> entries = new ArrayList<>();
+  /** Layers used after this instant (epoch millis) are spared by eviction. */
+  long spareUsedAfter() {
+    return System.currentTimeMillis() - keepRecent.toMillis();
+  }
+
+  /** How eviction names a layer. */
+  static String entryName(String hex) {
+    return "layer sha256:" + hex;
+  }
+
+  /** Every complete layer as an eviction candidate, with its size and last use. */
+  List<Eviction.Candidate> candidates() throws IOException {
+    List<Eviction.Candidate> entries = new ArrayList<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(layers)) {
       for (Path dir : dirs) {
         String hex = dir.getFileName().toString();
@@ -274,7 +242,8 @@ public final class RootfsCache {
             bytes = sizeOf(dir);
             Files.writeString(marker, Long.toString(bytes));
           }
-          entries.add(new Entry(hex, bytes, Files.getLastModifiedTime(marker).toMillis()));
+          entries.add(new Eviction.Candidate(entryName(hex), bytes, Files.getLastModifiedTime(marker).toMillis(),
+              () -> evict(hex)));
         } catch (NoSuchFileException evictedMeanwhile) {
           // another process evicted it while we listed
         }
@@ -311,7 +280,7 @@ public final class RootfsCache {
   }
 
   /** The bytes a directory tree takes: file sizes plus one block per entry for metadata. */
-  private static long sizeOf(Path dir) throws IOException {
+  static long sizeOf(Path dir) throws IOException {
     long[] total = {0};
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override

@@ -3,19 +3,11 @@ package dev.cnbfarm.image.rootfs;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The directory holding per-step overlay scratch dirs ({@link OverlayMount}).
@@ -35,10 +27,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: each {@link #prepare(RootfsPlan)} creates a uniquely named step dir.
  */
 public final class ScratchSpace {
-  private static final Logger log = LoggerFactory.getLogger(ScratchSpace.class);
-
-  private static final String LOCK_SUFFIX = ".lock";
-
   private final Path root;
 
   private ScratchSpace(Path root) {
@@ -53,52 +41,15 @@ public final class ScratchSpace {
     Path abs = root.toAbsolutePath().normalize();
     try {
       Files.createDirectories(abs);
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(abs)) {
-        for (Path entry : entries) {
-          String name = entry.getFileName().toString();
-          if (name.endsWith(LOCK_SUFFIX)) {
-            Path step = abs.resolve(name.substring(0, name.length() - LOCK_SUFFIX.length()));
-            if (!Files.exists(step, LinkOption.NOFOLLOW_LINKS)) {
-              sweepIfDead(step); // an orphaned lock file (its owner died after deleting the dir)
-            }
-            continue;
-          }
-          sweepIfDead(entry);
-        }
-      }
+      LiveDirs.sweep(abs);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open scratch root " + root, e);
     }
     return new ScratchSpace(abs);
   }
 
-  /** Deletes {@code step} and its lock file if no live process holds the lock. */
-  private static void sweepIfDead(Path step) throws IOException {
-    Path lockFile = lockFileOf(step);
-    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException heldByThisJvm) {
-        return; // a step of another ScratchSpace of this JVM
-      }
-      if (lock == null) {
-        return; // a live step of another process
-      }
-      try {
-        if (Files.exists(step, LinkOption.NOFOLLOW_LINKS)) {
-          log.info("sweeping stale step scratch {}", step);
-          FileTrees.deleteRecursively(step);
-        }
-        Files.deleteIfExists(lockFile);
-      } finally {
-        lock.release();
-      }
-    }
-  }
-
   static Path lockFileOf(Path stepDir) {
-    return stepDir.resolveSibling(stepDir.getFileName() + LOCK_SUFFIX);
+    return LiveDirs.lockFileOf(stepDir);
   }
 
   public Path root() {

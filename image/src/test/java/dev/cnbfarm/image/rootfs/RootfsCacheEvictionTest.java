@@ -123,11 +123,11 @@ class RootfsCacheEvictionTest {
 
   @Test
   void readsTheBudgetFromTheEnvironment() {
-    assertThat(RootfsCache.maxBytes(Map.of())).isEqualTo(20L << 30);
-    assertThat(RootfsCache.maxBytes(Map.of("CNBFARM_ROOTFS_CACHE_MAX", "512m"))).isEqualTo(512L << 20);
-    assertThat(RootfsCache.maxBytes(Map.of("CNBFARM_ROOTFS_CACHE_MAX", "4096"))).isEqualTo(4096);
-    assertThatThrownBy(() -> RootfsCache.maxBytes(Map.of("CNBFARM_ROOTFS_CACHE_MAX", "lots")))
-        .hasMessage("CNBFARM_ROOTFS_CACHE_MAX='lots' is not a size (bytes, or a number with k, m or g)");
+    assertThat(LocalCache.maxBytes(Map.of())).isEqualTo(20L << 30);
+    assertThat(LocalCache.maxBytes(Map.of("CNBFARM_CACHE_MAX", "512m"))).isEqualTo(512L << 20);
+    assertThat(LocalCache.maxBytes(Map.of("CNBFARM_CACHE_MAX", "4096"))).isEqualTo(4096);
+    assertThatThrownBy(() -> LocalCache.maxBytes(Map.of("CNBFARM_CACHE_MAX", "lots")))
+        .hasMessage("CNBFARM_CACHE_MAX='lots' is not a size (bytes, or a number with k, m or g)");
   }
 
   private static DiffId layer(char c) {
