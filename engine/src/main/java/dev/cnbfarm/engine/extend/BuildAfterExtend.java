@@ -4,12 +4,12 @@ import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.dockerfile.BindPlan;
 import dev.cnbfarm.image.dockerfile.BuildDirs;
 import dev.cnbfarm.image.dockerfile.BuildRunner;
-import dev.cnbfarm.image.dockerfile.BuildpackRun;
 import dev.cnbfarm.image.dockerfile.ImageState;
 import dev.cnbfarm.image.dockerfile.SandboxBinaryRunner;
 import dev.cnbfarm.image.sandbox.NetworkMode;
 import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.image.sandbox.SandboxUser;
+import dev.cnbfarm.lifecycle.build.BuildResult;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.extend.ImageUser;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The build that follows build-image extension (extensions.md §6.4, §7): each buildpack's
@@ -43,7 +42,7 @@ final class BuildAfterExtend {
     this.timeout = timeout;
   }
 
-  List<BuildpackRun> run(ImageState original, ImageState extended, Group group, Analyzed analyzed) {
+  BuildResult run(ImageState original, ImageState extended, Group group, Analyzed analyzed) {
     SandboxUser user = user(original);
     Path plans = planScratch();
     try {
@@ -53,7 +52,7 @@ final class BuildAfterExtend {
     }
   }
 
-  private List<BuildpackRun> build(ImageState extended, Group group, Analyzed analyzed, SandboxUser user, Path plans) {
+  private BuildResult build(ImageState extended, Group group, Analyzed analyzed, SandboxUser user, Path plans) {
     BuildDirs dirs = new BuildDirs(in.path("app", "CNB_APP_DIR", "/workspace"), in.layers(),
         in.path("platform", "CNB_PLATFORM_DIR", "/platform"),
         in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config"), plans);
@@ -64,12 +63,7 @@ final class BuildAfterExtend {
         NetworkMode.HOST);
     Plan plan = Plan.read(in.layersPath("plan", "CNB_PLAN_PATH", "plan.toml"));
     reporter.info("Building as " + user.uid() + ":" + user.gid() + " on the extended build image");
-    List<BuildpackRun> runs = new BuildRunner(runner, modules, dirs, timeout).run(group, plan, analyzed, extended, user);
-    for (BuildpackRun r : runs) {
-      reporter.info("======== Output: " + r.id() + "@" + r.version() + " ========");
-      r.execution().output().stripTrailing().lines().forEach(reporter::info);
-    }
-    return runs;
+    return new BuildRunner(runner, modules, dirs, timeout).build(group, plan, analyzed, extended, user, reporter);
   }
 
   /** {@code -uid/-gid}, else {@code CNB_USER_ID/CNB_GROUP_ID} (flag or the image's env), else the image's user. */

@@ -9,6 +9,7 @@ import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import dev.cnbfarm.lifecycle.report.Reporter;
+import dev.cnbfarm.lifecycle.testing.RecordingReporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,12 +75,16 @@ class ExtenderPhaseBuildTest {
   }
 
   private ExtenderPhase.Outcome extend(Map<String, String> extraFlags) {
+    return extend(extraFlags, Reporter.NONE);
+  }
+
+  private ExtenderPhase.Outcome extend(Map<String, String> extraFlags, Reporter reporter) {
     Map<String, String> flags = new HashMap<>(Map.of("kind", "build", "layers", layers.toString(),
         "app", layers.resolve("app").toString(), "platform", layers.resolve("platform").toString(),
         "buildpacks", layers.resolve("cnb/buildpacks").toString(), "uid", "1000", "gid", "1000"));
     flags.putAll(extraFlags);
     return new ExtenderPhase(new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13)), new OciLayoutImageStore(),
-        new ExtendWorkspace(shared.resolve("workspace")), Reporter.NONE, Clock.systemUTC(), Duration.ofMinutes(2)).run();
+        new ExtendWorkspace(shared.resolve("workspace")), reporter, Clock.systemUTC(), Duration.ofMinutes(2)).run();
   }
 
   @Test
@@ -132,5 +137,35 @@ class ExtenderPhaseBuildTest {
     assertThatThrownBy(() -> extend(Map.of())).isInstanceOf(LifecycleException.class)
         .hasMessageContaining("bp/uses-tool").hasMessageContaining("broken")
         .extracting(e -> ((LifecycleException) e).code()).isEqualTo(FailureCode.BUILD_FAILED);
+  }
+
+  @Test
+  void streamsTheFirstBuildpacksOutputWhenTheSecondFails() throws IOException {
+    Files.writeString(layers.resolve("group.toml"), """
+        [[group]]
+        id = "bp/uses-tool"
+        version = "1.0.0"
+        api = "0.10"
+        [[group]]
+        id = "bp/broken"
+        version = "1.0.0"
+        api = "0.10"
+        [[group-extensions]]
+        id = "ext/tool"
+        version = "1"
+        api = "0.11"
+        """);
+    Files.writeString(buildpacks.resolve("build"), "#!/bin/sh\necho first-buildpack-says-hello\n");
+    Path broken = Files.createDirectories(layers.resolve("cnb/buildpacks/bp_broken/1.0.0/bin"));
+    Files.writeString(broken.resolve("../buildpack.toml"),
+        "api = \"0.10\"\n[buildpack]\nid = \"bp/broken\"\nversion = \"1.0.0\"\n");
+    Path build = Files.writeString(broken.resolve("build"), "#!/bin/sh\necho broken >&2\nexit 3\n");
+    Files.setPosixFilePermissions(build, PosixFilePermissions.fromString("rwxr-xr-x"));
+    RecordingReporter reporter = new RecordingReporter();
+
+    assertThatThrownBy(() -> extend(Map.of(), reporter)).isInstanceOf(LifecycleException.class)
+        .extracting(e -> ((LifecycleException) e).code()).isEqualTo(FailureCode.BUILD_FAILED);
+    assertThat(reporter.infoLines()).containsSubsequence("Running build for buildpack bp/uses-tool@1.0.0",
+        "first-buildpack-says-hello", "Running build for buildpack bp/broken@1.0.0");
   }
 }
