@@ -1,5 +1,7 @@
 package dev.cnbfarm.cli.lifecycle;
 
+import dev.cnbfarm.engine.extend.ExtendInputs;
+import dev.cnbfarm.engine.extend.ExtendSettings;
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
 import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.store.RoutingImageStore;
@@ -35,8 +37,11 @@ public final class ExtenderCommand {
       Path cache = Path.of(env.getOrDefault("CNBFARM_CACHE_DIR",
           env.getOrDefault("XDG_CACHE_HOME", env.getOrDefault("HOME", "/root") + "/.cache") + "/cnbfarm"));
       Duration stepLimit = PhaseCommandRunner.duration(env, "CNBFARM_STEP_TIMEOUT", "PT30M");
-      ExtenderPhase.Outcome o = new ExtenderPhase(in, RoutingImageStore.withDefaults(), new ExtendWorkspace(cache),
-          reporter, Clock.systemUTC(), stepLimit).run();
+      ExtendInputs inputs = PhaseRecords.extend(in);
+      ExtendSettings settings = new ExtendSettings(stepLimit, PhaseRecords.layerCacheTtl(in),
+          PhaseRecords.sharedLayerCache(env));
+      ExtenderPhase.Outcome o = new ExtenderPhase(RoutingImageStore.withDefaults(), new ExtendWorkspace(cache),
+          PhaseRecords.files(in), reporter, Clock.systemUTC(), settings).run(inputs);
       o.layout().ifPresent(l -> out.println("extended run image: " + l.manifestDigest()));
       return 0;
     });

@@ -14,7 +14,7 @@ import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.extend.ImageUser;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.PlatformFiles;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.platform.Plan;
@@ -30,14 +30,17 @@ import java.time.Duration;
  * {@code <uid>:<gid>} (never the Dockerfiles' final USER) and that user's HOME. Not thread-safe.
  */
 final class BuildAfterExtend {
-  private final PhaseInputs in;
+  private final ExtendInputs in;
   private final ExtendWorkspace workspace;
+  private final PlatformFiles files;
   private final Reporter reporter;
   private final Duration timeout;
 
-  BuildAfterExtend(PhaseInputs in, ExtendWorkspace workspace, Reporter reporter, Duration timeout) {
+  BuildAfterExtend(ExtendInputs in, ExtendWorkspace workspace, PlatformFiles files, Reporter reporter,
+      Duration timeout) {
     this.in = in;
     this.workspace = workspace;
+    this.files = files;
     this.reporter = reporter;
     this.timeout = timeout;
   }
@@ -53,15 +56,12 @@ final class BuildAfterExtend {
   }
 
   private BuildResult build(ImageState extended, Group group, Analyzed analyzed, SandboxUser user, Path plans) {
-    BuildDirs dirs = new BuildDirs(in.path("app", "CNB_APP_DIR", "/workspace"), in.layers(),
-        in.path("platform", "CNB_PLATFORM_DIR", "/platform"),
-        in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config"), plans);
-    ModuleStore modules = new ModuleStore(in.path("buildpacks", "CNB_BUILDPACKS_DIR", "/cnb/buildpacks"),
-        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"));
+    BuildDirs dirs = new BuildDirs(in.app(), in.layers(), in.platform(), in.buildConfig(), plans);
+    ModuleStore modules = new ModuleStore(in.buildpacks(), in.extensions());
     BindPlan binds = BindPlan.forBuild(dirs, BuildRunner.buildpacks(modules, group));
     SandboxBinaryRunner runner = new SandboxBinaryRunner(Sandbox.create(), workspace.scratch(), extended, user, binds,
         NetworkMode.HOST);
-    Plan plan = Plan.read(in.layersPath("plan", "CNB_PLAN_PATH", "plan.toml"));
+    Plan plan = files.readPlan();
     reporter.info("Building as " + user.uid() + ":" + user.gid() + " on the extended build image");
     return new BuildRunner(runner, modules, dirs, timeout).build(group, plan, analyzed, extended, user, reporter);
   }
@@ -72,8 +72,10 @@ final class BuildAfterExtend {
     String imageUid = envOf(original, "CNB_USER_ID");
     String imageGid = envOf(original, "CNB_GROUP_ID");
     try {
-      int uid = Integer.parseInt(in.value("uid", "CNB_USER_ID", imageUid.isEmpty() ? Integer.toString(fallback.uid()) : imageUid));
-      int gid = Integer.parseInt(in.value("gid", "CNB_GROUP_ID", imageGid.isEmpty() ? Integer.toString(fallback.gid()) : imageGid));
+      int uid = in.uid().isPresent() ? in.uid().getAsInt()
+          : Integer.parseInt(imageUid.isEmpty() ? Integer.toString(fallback.uid()) : imageUid);
+      int gid = in.gid().isPresent() ? in.gid().getAsInt()
+          : Integer.parseInt(imageGid.isEmpty() ? Integer.toString(fallback.gid()) : imageGid);
       if (uid == 0) {
         reporter.warn("the build runs as root (uid 0): pass -uid/-gid or set CNB_USER_ID in the build image");
       }

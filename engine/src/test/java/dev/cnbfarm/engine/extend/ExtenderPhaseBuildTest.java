@@ -7,7 +7,7 @@ import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.testing.TestInputs;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import dev.cnbfarm.lifecycle.testing.RecordingReporter;
 import java.io.IOException;
@@ -83,8 +83,8 @@ class ExtenderPhaseBuildTest {
         "app", layers.resolve("app").toString(), "platform", layers.resolve("platform").toString(),
         "buildpacks", layers.resolve("cnb/buildpacks").toString(), "uid", "1000", "gid", "1000"));
     flags.putAll(extraFlags);
-    return new ExtenderPhase(new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13)), new OciLayoutImageStore(),
-        new ExtendWorkspace(shared.resolve("workspace")), reporter, Clock.systemUTC(), Duration.ofMinutes(2)).run();
+    return TestInputs.of(flags, Map.of(), ApiVersion.of(0, 13)).runExtender(new OciLayoutImageStore(),
+        new ExtendWorkspace(shared.resolve("workspace")), reporter, Duration.ofMinutes(2));
   }
 
   @Test
