@@ -8,7 +8,9 @@ import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
+import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.ImageStoreException;
 import dev.cnbfarm.lifecycle.dockerfile.DockerfileParser;
@@ -16,7 +18,6 @@ import dev.cnbfarm.lifecycle.dockerfile.FromSpec;
 import dev.cnbfarm.lifecycle.extend.BuildArgs;
 import dev.cnbfarm.lifecycle.extend.DockerfileStep;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
-import dev.cnbfarm.lifecycle.extend.ExtendPlan;
 import dev.cnbfarm.lifecycle.extend.ImageUser;
 import dev.cnbfarm.lifecycle.extend.RunImageRules;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -72,6 +73,12 @@ public final class ExtenderPhase {
       int cacheHits, Optional<SparseLayout> layout, List<StateLayer> newLayers, Optional<BuildResult> build) {
     public Outcome {
       newLayers = List.copyOf(newLayers);
+    }
+
+    /** The new layers as OCI descriptors (gzip blobs; each blob's file is in the workspace's blobs). */
+    public List<Descriptor> newLayerDescriptors() {
+      return newLayers.stream().map(l -> l.blob().orElseThrow())
+          .map(b -> Descriptor.of(MediaTypes.OCI_LAYER_GZIP, b.digest(), b.size())).toList();
     }
   }
 

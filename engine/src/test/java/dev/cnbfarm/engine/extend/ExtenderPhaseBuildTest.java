@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -92,6 +91,10 @@ class ExtenderPhaseBuildTest {
     ExtenderPhase.Outcome o = extend(Map.of());
 
     assertThat(o.dockerfiles()).isEqualTo(1);
+    assertThat(o.newLayerDescriptors()).hasSize(1).allSatisfy(d -> assertThat(d.size()).isPositive());
+    assertThat(o.image().config().env()).contains("TOOL_HOME=/opt/tool");
+    assertThat(o.build()).hasValueSatisfying(b -> assertThat(b.outputs()).extracting(out -> out.id())
+        .containsExactly("bp/uses-tool"));
     assertThat(Files.readString(layers.resolve("bp_uses-tool/report.txt")))
         .isEqualTo("uid=1000:1000 home=/home/cnb tool=/opt/tool eq=a=b\ntool-ran\n");
     assertThat(layers.resolve("extended")).doesNotExist();
