@@ -5,6 +5,8 @@ import dev.cnbfarm.lifecycle.api.SupportedApis;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.cli.lifecycle.PhaseRecords;
+import dev.cnbfarm.engine.detect.DetectSettings;
 import dev.cnbfarm.engine.detect.DetectorPhase;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
@@ -79,8 +81,9 @@ public final class DetectBenchmark {
         "build-config", layers.resolve("no-build-config").toString());
     Map<String, String> env = Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     long start = System.nanoTime();
-    DetectOutcome o = new DetectorPhase(new PhaseInputs(flags, env, SupportedApis.DEFAULT_PLATFORM),
-        new ProcessBinaryRunner(), Reporter.NONE, parallelism, Duration.ofMinutes(1)).run();
+    PhaseInputs in = new PhaseInputs(flags, env, SupportedApis.DEFAULT_PLATFORM);
+    DetectOutcome o = new DetectorPhase(new ProcessBinaryRunner(), PhaseRecords.files(in), Reporter.NONE,
+        new DetectSettings(parallelism, Duration.ofMinutes(1))).run(PhaseRecords.detect(in)).outcome();
     Duration wall = Duration.ofNanos(System.nanoTime() - start);
     verify(o, layers);
     return new Sample(wall, o.stats().invocations(), o.stats().detectTime(), o.stats().groupsTried());

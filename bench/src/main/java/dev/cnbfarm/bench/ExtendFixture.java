@@ -1,6 +1,8 @@
 package dev.cnbfarm.bench;
 
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
+import dev.cnbfarm.cli.lifecycle.PhaseRecords;
+import dev.cnbfarm.engine.extend.ExtendSettings;
 import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.ImageStore;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A minimal {@code <layers>} tree for {@code extender -kind run}: an analyzed.toml whose run image
@@ -69,7 +72,9 @@ final class ExtendFixture {
     DebianBase.delete(layers.resolve("extended"));
     Map<String, String> flags = Map.of("kind", "run", "layers", layers.toString(), "app",
         layers.resolve("app").toString(), "kaniko-cache-ttl", cacheTtl);
-    return new ExtenderPhase(new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13)), store, workspace, reporter,
-        Clock.systemUTC(), Duration.ofMinutes(10)).run();
+    PhaseInputs in = new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13));
+    return new ExtenderPhase(store, workspace, PhaseRecords.files(in), reporter, Clock.systemUTC(),
+        new ExtendSettings(Duration.ofMinutes(10), PhaseRecords.layerCacheTtl(in), Optional.empty()))
+        .run(PhaseRecords.extend(in));
   }
 }

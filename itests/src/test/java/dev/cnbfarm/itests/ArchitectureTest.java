@@ -66,6 +66,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void phasesReadNoFlagsOrEnvVars() {
+    ArchRule rule = noClasses().that().resideInAPackage("dev.cnbfarm.engine..")
+        .should().dependOnClassesThat().resideInAPackage("dev.cnbfarm.lifecycle.phase..")
+        .because("flags, CNB_* env vars and their defaults are resolved once, by the commands, into the phases'"
+            + " typed inputs (lifecycle.phase.PhaseFlag is the one table)");
+    rule.check(classes);
+  }
+
+  @Test
   void onlyTheWorkerRuntimeKnowsKafka() {
     ArchRule rule = noClasses().that().resideOutsideOfPackage("dev.cnbfarm.runtime..")
         .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")

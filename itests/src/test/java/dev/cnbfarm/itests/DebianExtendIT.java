@@ -3,6 +3,8 @@ package dev.cnbfarm.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
+import dev.cnbfarm.cli.lifecycle.PhaseRecords;
+import dev.cnbfarm.engine.extend.ExtendSettings;
 import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.dockerfile.StateLayer;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -184,8 +187,9 @@ class DebianExtendIT {
   }
 
   private static ExtenderPhase.Outcome extend(Map<String, String> flags, ImageStore store, ExtendWorkspace workspace) {
-    return new ExtenderPhase(new PhaseInputs(flags, Map.of(), PLATFORM_API), store, workspace, Reporter.NONE,
-        Clock.systemUTC(), STEP_LIMIT).run();
+    PhaseInputs in = new PhaseInputs(flags, Map.of(), PLATFORM_API);
+    return new ExtenderPhase(store, workspace, PhaseRecords.files(in), Reporter.NONE, Clock.systemUTC(),
+        new ExtendSettings(STEP_LIMIT, PhaseRecords.layerCacheTtl(in), Optional.empty())).run(PhaseRecords.extend(in));
   }
 
   /** Copies the layout image to the registry: its layer blobs straight from the layout files, then the manifest. */

@@ -3,9 +3,10 @@ package dev.cnbfarm.cli.lifecycle;
 import dev.cnbfarm.lifecycle.build.BuildResult;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.engine.build.BuildInputs;
+import dev.cnbfarm.engine.build.BuildSettings;
 import dev.cnbfarm.engine.build.BuilderPhase;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,8 +30,10 @@ public final class BuilderCommand {
 
   public int run(String[] args) {
     return PhaseCommandRunner.run("builder", args, FLAGS, env, out, FailureCode.BUILD_ERROR, (in, reporter) -> {
-      Duration timeout = PhaseCommandRunner.duration(env, "CNBFARM_BUILD_TIMEOUT", "PT30M");
-      BuildResult result = new BuilderPhase(in, new ProcessBinaryRunner(), reporter, timeout).run();
+      BuildSettings settings = new BuildSettings(PhaseCommandRunner.duration(env, "CNBFARM_BUILD_TIMEOUT", "PT30M"));
+      BuildInputs inputs = PhaseRecords.build(in);
+      BuildResult result = new BuilderPhase(new ProcessBinaryRunner(), PhaseRecords.files(in), reporter, settings)
+          .run(inputs);
       reporter.info("Built " + result.outputs().size() + " buildpack(s); processes: " + result.metadata().processes()
           .stream().map(p -> p.type() + (p.isDefault() ? " (default)" : "")).toList());
       return 0;

@@ -3,9 +3,10 @@ package dev.cnbfarm.cli.lifecycle;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.engine.detect.DetectInputs;
+import dev.cnbfarm.engine.detect.DetectSettings;
 import dev.cnbfarm.engine.detect.DetectorPhase;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,9 +29,11 @@ public final class DetectorCommand {
 
   public int run(String[] args) {
     return PhaseCommandRunner.run("detector", args, FLAGS, env, out, FailureCode.DETECT_ERROR, (in, reporter) -> {
-      int parallelism = PhaseCommandRunner.positive(env, "CNBFARM_DETECT_PARALLELISM", 8);
-      Duration timeout = PhaseCommandRunner.duration(env, "CNBFARM_DETECT_TIMEOUT", "PT10M");
-      DetectOutcome outcome = new DetectorPhase(in, new ProcessBinaryRunner(), reporter, parallelism, timeout).run();
+      DetectSettings settings = new DetectSettings(PhaseCommandRunner.positive(env, "CNBFARM_DETECT_PARALLELISM", 8),
+          PhaseCommandRunner.duration(env, "CNBFARM_DETECT_TIMEOUT", "PT10M"));
+      DetectInputs inputs = PhaseRecords.detect(in);
+      DetectOutcome outcome = new DetectorPhase(new ProcessBinaryRunner(), PhaseRecords.files(in), reporter, settings)
+          .run(inputs).outcome();
       if (outcome instanceof DetectOutcome.NotDetected no) {
         reporter.flushHeld();
         reporter.error("No buildpack groups passed detection.");

@@ -1,5 +1,7 @@
 package dev.cnbfarm.cli.lifecycle;
 
+import dev.cnbfarm.engine.extend.ExtendInputs;
+import dev.cnbfarm.engine.extend.ExtendSettings;
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
 import dev.cnbfarm.engine.extend.ExtenderPhase;
 import dev.cnbfarm.image.rootfs.LocalCache;
@@ -33,9 +35,12 @@ public final class ExtenderCommand {
   public int run(String[] args) {
     return PhaseCommandRunner.run("extender", args, FLAGS, env, out, FailureCode.EXTEND_ERROR, (in, reporter) -> {
       Duration stepLimit = PhaseCommandRunner.duration(env, "CNBFARM_STEP_TIMEOUT", "PT30M");
+      ExtendInputs inputs = PhaseRecords.extend(in);
+      ExtendSettings settings = new ExtendSettings(stepLimit, PhaseRecords.layerCacheTtl(in),
+          PhaseRecords.sharedLayerCache(env));
       try (LocalCache cache = LocalCache.open(env)) {
-        ExtenderPhase.Outcome o = new ExtenderPhase(in, RoutingImageStore.withDefaults(), new ExtendWorkspace(cache),
-            reporter, Clock.systemUTC(), stepLimit).run();
+        ExtenderPhase.Outcome o = new ExtenderPhase(RoutingImageStore.withDefaults(), new ExtendWorkspace(cache),
+            PhaseRecords.files(in), reporter, Clock.systemUTC(), settings).run(inputs);
         o.layout().ifPresent(l -> out.println("extended run image: " + l.manifestDigest()));
       }
       return 0;

@@ -1,6 +1,6 @@
 package dev.cnbfarm.engine.build;
 
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.PlatformFiles;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.build.BuildContext;
 import dev.cnbfarm.lifecycle.build.BuildResult;
@@ -18,46 +18,40 @@ import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
- * The builder phase (platform.md "builder"): reads group.toml, plan.toml and analyzed.toml, runs
- * the {@link Builder} over the buildpacks with the inputs resolved as the reference lifecycle does
- * ({@code -app -buildpacks -group -plan -layers -platform -analyzed -build-config}, their {@code
- * CNB_*} env vars, spec defaults), and writes {@code <layers>/config/metadata.toml}. Failures are
- * {@link LifecycleException}s carrying exit 51 or 52. Not thread-safe; one instance per run.
+ * The builder phase (platform.md "builder"): reads group.toml, plan.toml and analyzed.toml through
+ * the {@link PlatformFiles} port, runs the {@link Builder} over the buildpacks, which writes {@code
+ * <layers>/config/metadata.toml}, and returns the whole {@link BuildResult} (each buildpack's
+ * output, layers, processes, metadata). Failures are {@link LifecycleException}s carrying exit 51
+ * or 52. Not thread-safe; one instance per run.
  */
 public final class BuilderPhase {
-  private final PhaseInputs in;
   private final BinaryRunner runner;
+  private final PlatformFiles files;
   private final Reporter reporter;
-  private final Duration timeout;
+  private final BuildSettings settings;
 
-  public BuilderPhase(PhaseInputs in, BinaryRunner runner, Reporter reporter, Duration timeout) {
-    this.in = in;
+  public BuilderPhase(BinaryRunner runner, PlatformFiles files, Reporter reporter, BuildSettings settings) {
     this.runner = runner;
+    this.files = files;
     this.reporter = reporter;
-    this.timeout = timeout;
+    this.settings = settings;
   }
 
-  public BuildResult run() {
-    in.requireApi("build-config", "0.11");
-    Path app = in.path("app", "CNB_APP_DIR", "/workspace");
-    Path platform = in.path("platform", "CNB_PLATFORM_DIR", "/platform");
-    if (!Files.isDirectory(app)) {
-      throw new LifecycleException(FailureCode.INVALID_ARGS, "app dir " + app + " does not exist");
+  public BuildResult run(BuildInputs in) {
+    if (!Files.isDirectory(in.app())) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "app dir " + in.app() + " does not exist");
     }
-    Group group = Group.read(in.layersPath("group", "CNB_GROUP_PATH", "group.toml"));
-    Plan plan = Plan.read(in.layersPath("plan", "CNB_PLAN_PATH", "plan.toml"));
-    Analyzed analyzed = Analyzed.read(in.layersPath("analyzed", "CNB_ANALYZED_PATH", "analyzed.toml"));
-    BuildEnv env = new BuildEnv(in.environment(), platform,
-        in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config"));
-    ModuleStore store = new ModuleStore(in.path("buildpacks", "CNB_BUILDPACKS_DIR", "/cnb/buildpacks"),
-        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"), reporter);
+    Group group = files.readGroup();
+    Plan plan = files.readPlan();
+    Analyzed analyzed = files.readAnalyzed();
+    BuildEnv env = new BuildEnv(in.env(), in.platform(), in.buildConfig());
+    ModuleStore store = new ModuleStore(in.buildpacks(), in.extensions(), reporter);
     Path planDir = scratch();
     try {
-      BuildContext ctx = BuildContext.local(app, in.layers(), platform, planDir, env,
-          TargetEnv.of(analyzed.runImageTarget()), timeout);
+      BuildContext ctx = BuildContext.local(in.app(), in.layers(), in.platform(), planDir, env,
+          TargetEnv.of(analyzed.runImageTarget()), settings.timeout());
       return new Builder(runner, store, ctx, reporter).build(group, plan);
     } finally {
       FileTrees.deleteQuietly(planDir);
@@ -71,5 +65,4 @@ public final class BuilderPhase {
       throw new LifecycleException(FailureCode.BUILD_ERROR, "cannot create a plan dir: " + e.getMessage(), e);
     }
   }
-
 }

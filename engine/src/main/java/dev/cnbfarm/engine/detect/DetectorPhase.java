@@ -1,7 +1,9 @@
 package dev.cnbfarm.engine.detect;
 
 import dev.cnbfarm.engine.ExperimentalGate;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.PlatformFiles;
+import dev.cnbfarm.lifecycle.extend.DockerfileStep;
+import dev.cnbfarm.lifecycle.extend.ExtendKind;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.buildpack.TargetMatcher;
@@ -23,112 +25,106 @@ import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * The detector phase (platform.md "detector"): detect, then generate when the chosen group has
- * extensions, writing group.toml, plan.toml, analyzed.toml and {@code <generated>} exactly where
- * the reference lifecycle writes them. Failures are {@link LifecycleException}s carrying the exit
- * code; "no group passed" is a returned outcome. Not thread-safe; one instance per run.
+ * extensions. group.toml, plan.toml, analyzed.toml and {@code <generated>} go through the {@link
+ * PlatformFiles} port, at the moments the reference lifecycle writes them (group and plan before
+ * generate, so a failed generate leaves them as it does). Failures are {@link LifecycleException}s
+ * carrying the exit code; "no group passed" is a returned outcome. Not thread-safe; one instance
+ * per run.
  */
 public final class DetectorPhase {
-  private final PhaseInputs in;
   private final BinaryRunner runner;
+  private final PlatformFiles files;
   private final Reporter reporter;
-  private final int parallelism;
-  private final Duration timeout;
+  private final DetectSettings settings;
 
-  public DetectorPhase(PhaseInputs in, BinaryRunner runner, Reporter reporter, int parallelism, Duration timeout) {
-    this.in = in;
+  public DetectorPhase(BinaryRunner runner, PlatformFiles files, Reporter reporter, DetectSettings settings) {
     this.runner = runner;
+    this.files = files;
     this.reporter = reporter;
-    this.parallelism = parallelism;
-    this.timeout = timeout;
+    this.settings = settings;
   }
 
-  /** Runs the phase; returns the outcome (a {@link DetectOutcome.NotDetected} means exit 20/21). */
-  public DetectOutcome run() {
-    in.requireApi("build-config", "0.11");
-    in.requireApi("run", "0.12");
-    Path app = in.path("app", "CNB_APP_DIR", "/workspace");
-    Path platform = in.path("platform", "CNB_PLATFORM_DIR", "/platform");
-    Path analyzedPath = in.layersPath("analyzed", "CNB_ANALYZED_PATH", "analyzed.toml");
-    Path buildConfig = in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config");
+  /** Runs the phase; a {@link DetectOutcome.NotDetected} outcome means exit 20/21. */
+  public DetectResult run(DetectInputs in) {
     Order order = Order.read(in.order());
     if (order.hasExtensions()) {
-      ExperimentalGate.check("Dockerfiles", in.platformApi(), in.env("CNB_EXPERIMENTAL_MODE", ""), reporter);
+      ExperimentalGate.check("Dockerfiles", in.platformApi(), in.experimentalMode(), reporter);
     }
-    if (!Files.isDirectory(app)) {
-      throw new LifecycleException(FailureCode.INVALID_ARGS, "app dir " + app + " does not exist");
+    if (!Files.isDirectory(in.app())) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "app dir " + in.app() + " does not exist");
     }
-    Analyzed analyzed = Analyzed.read(analyzedPath);
-    BuildEnv env = new BuildEnv(in.environment(), platform, buildConfig);
+    Analyzed analyzed = files.readAnalyzed();
+    BuildEnv env = new BuildEnv(in.env(), in.platform(), in.buildConfig());
     Map<String, String> targetEnv = TargetEnv.of(analyzed.runImageTarget());
-    ModuleStore store = new ModuleStore(in.path("buildpacks", "CNB_BUILDPACKS_DIR", "/cnb/buildpacks"),
-        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"), reporter);
+    ModuleStore store = new ModuleStore(in.buildpacks(), in.extensions(), reporter);
     Path scratch = scratch();
-    ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
       Thread t = new Thread(r, "cnbfarm-detect");
       t.setDaemon(true);
       return t;
     });
     try {
-      ModuleDetector md = new ModuleDetector(runner, env, targetEnv, app, platform, scratch, timeout);
+      ModuleDetector md = new ModuleDetector(runner, env, targetEnv, in.app(), in.platform(), scratch,
+          settings.timeout());
       TargetMatcher targets = new TargetMatcher(in.platformApi().atLeast("0.12") ? analyzed.runImageTarget()
           : dev.cnbfarm.lifecycle.buildpack.Target.of("", ""), Path.of("/etc/os-release"));
       DetectOutcome outcome = new Detector(store, md, targets, pool, reporter).detect(order);
       if (outcome instanceof DetectOutcome.Detected d) {
-        write(d, analyzed, new Generator.GenerateContext(in.platformApi(), app, platform,
-            in.layersPath("generated", "CNB_GENERATED_DIR", "generated"), scratch, env, targetEnv,
-            RunMetadata.read(in.path("run", "CNB_RUN_PATH", "/cnb/run.toml")), runner, timeout, reporter),
-            analyzedPath);
+        return detected(in, d, analyzed, new Generator.GenerateContext(in.platformApi(), in.app(), in.platform(),
+            files.generatedDir(), scratch, env, targetEnv, RunMetadata.read(in.runToml()), runner,
+            settings.timeout(), reporter));
       }
-      return outcome;
+      return DetectResult.notDetected((DetectOutcome.NotDetected) outcome);
     } finally {
       pool.shutdownNow();
       FileTrees.deleteQuietly(scratch);
     }
   }
 
-  private void write(DetectOutcome.Detected d, Analyzed analyzed, Generator.GenerateContext ctx, Path analyzedPath) {
-    Path groupPath = in.layersPath("group", "CNB_GROUP_PATH", "group.toml");
-    Path planPath = in.layersPath("plan", "CNB_PLAN_PATH", "plan.toml");
-    d.group().write(groupPath);
-    d.plan().write(planPath);
-    clearGenerated(ctx.generatedDir());
+  private DetectResult detected(DetectInputs in, DetectOutcome.Detected d, Analyzed analyzed,
+      Generator.GenerateContext ctx) {
+    files.writeGroup(d.group());
+    files.writePlan(d.plan());
+    files.clearGenerated().forEach(child -> reporter.debug("Removing stale generated output " + child));
     if (d.extensions().isEmpty()) {
-      return;
+      return new DetectResult(d, Optional.empty(), List.of());
     }
     reporter.info("Running generate for " + d.extensions().size() + " extension(s): "
         + d.extensions().stream().map(GroupElement::toString).toList());
     GenerateResult g = new Generator(ctx).generate(d.extensions(), d.plan(), analyzed);
-    g.plan().write(planPath);
-    g.analyzed().write(analyzedPath);
+    files.writePlan(g.plan());
+    files.writeAnalyzed(g.analyzed());
     if (g.extendsBuildImage()) {
       reporter.info("Build image will be extended by: " + g.outputs().stream().filter(o -> o.hasBuild())
           .map(o -> o.extensionId()).toList());
     }
+    return new DetectResult(d, Optional.of(g), dockerfiles(in, d));
   }
 
-  /**
-   * Outputs of an earlier run must not survive: a stale build.Dockerfile would make a platform
-   * extend the build image for an extension that did not run this time.
-   */
-  private void clearGenerated(Path generated) {
-    if (!Files.isDirectory(generated)) {
-      return;
-    }
-    try (var children = Files.list(generated)) {
-      for (Path child : children.toList()) {
-        reporter.debug("Removing stale generated output " + child);
-        FileTrees.deleteQuietly(child);
+  /** What the extender will apply, read back as it will read it (one rule: {@link PlatformFiles#dockerfiles}). */
+  private List<GeneratedDockerfile> dockerfiles(DetectInputs in, DetectOutcome.Detected d) {
+    List<GeneratedDockerfile> out = new ArrayList<>();
+    for (ExtendKind kind : ExtendKind.values()) {
+      for (DockerfileStep step : files.dockerfiles(in.platformApi(), d.group(), kind, in.app())) {
+        try {
+          out.add(new GeneratedDockerfile(step.extensionId(), kind, Files.readString(step.dockerfile()),
+              step.extensionArgs(), step.context()));
+        } catch (IOException e) {
+          throw new LifecycleException(FailureCode.GENERATE_ERROR, "cannot read " + step.dockerfile() + ": "
+              + e.getMessage(), e);
+        }
       }
-    } catch (IOException e) {
-      throw new LifecycleException(FailureCode.GENERATE_ERROR, "cannot clear " + generated + ": " + e.getMessage(), e);
     }
+    return out;
   }
 
   private static Path scratch() {
@@ -138,5 +134,4 @@ public final class DetectorPhase {
       throw new LifecycleException(FailureCode.GENERIC, "cannot create a scratch dir: " + e.getMessage(), e);
     }
   }
-
 }

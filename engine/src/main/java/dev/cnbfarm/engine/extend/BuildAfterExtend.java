@@ -4,18 +4,18 @@ import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.image.dockerfile.BindPlan;
 import dev.cnbfarm.image.dockerfile.BuildDirs;
 import dev.cnbfarm.image.dockerfile.BuildRunner;
-import dev.cnbfarm.image.dockerfile.BuildpackRun;
 import dev.cnbfarm.image.dockerfile.ImageState;
 import dev.cnbfarm.image.dockerfile.SandboxBinaryRunner;
 import dev.cnbfarm.image.sandbox.NetworkMode;
 import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.image.sandbox.SandboxUser;
+import dev.cnbfarm.lifecycle.build.BuildResult;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.extend.ImageUser;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.PlatformFiles;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.platform.Plan;
@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The build that follows build-image extension (extensions.md §6.4, §7): each buildpack's
@@ -32,19 +31,22 @@ import java.util.List;
  * {@code <uid>:<gid>} (never the Dockerfiles' final USER) and that user's HOME. Not thread-safe.
  */
 final class BuildAfterExtend {
-  private final PhaseInputs in;
+  private final ExtendInputs in;
   private final ExtendWorkspace workspace;
+  private final PlatformFiles files;
   private final Reporter reporter;
   private final Duration timeout;
 
-  BuildAfterExtend(PhaseInputs in, ExtendWorkspace workspace, Reporter reporter, Duration timeout) {
+  BuildAfterExtend(ExtendInputs in, ExtendWorkspace workspace, PlatformFiles files, Reporter reporter,
+      Duration timeout) {
     this.in = in;
     this.workspace = workspace;
+    this.files = files;
     this.reporter = reporter;
     this.timeout = timeout;
   }
 
-  List<BuildpackRun> run(ImageState original, ImageState extended, Group group, Analyzed analyzed) {
+  BuildResult run(ImageState original, ImageState extended, Group group, Analyzed analyzed) {
     SandboxUser user = user(original);
     Path plans = planScratch();
     try {
@@ -54,23 +56,15 @@ final class BuildAfterExtend {
     }
   }
 
-  private List<BuildpackRun> build(ImageState extended, Group group, Analyzed analyzed, SandboxUser user, Path plans) {
-    BuildDirs dirs = new BuildDirs(in.path("app", "CNB_APP_DIR", "/workspace"), in.layers(),
-        in.path("platform", "CNB_PLATFORM_DIR", "/platform"),
-        in.path("build-config", "CNB_BUILD_CONFIG_DIR", "/cnb/build-config"), plans);
-    ModuleStore modules = new ModuleStore(in.path("buildpacks", "CNB_BUILDPACKS_DIR", "/cnb/buildpacks"),
-        in.path("extensions", "CNB_EXTENSIONS_DIR", "/cnb/extensions"));
+  private BuildResult build(ImageState extended, Group group, Analyzed analyzed, SandboxUser user, Path plans) {
+    BuildDirs dirs = new BuildDirs(in.app(), in.layers(), in.platform(), in.buildConfig(), plans);
+    ModuleStore modules = new ModuleStore(in.buildpacks(), in.extensions());
     BindPlan binds = BindPlan.forBuild(dirs, BuildRunner.buildpacks(modules, group));
     SandboxBinaryRunner runner = new SandboxBinaryRunner(Sandbox.create(), workspace.scratch(), extended, user, binds,
         NetworkMode.HOST);
-    Plan plan = Plan.read(in.layersPath("plan", "CNB_PLAN_PATH", "plan.toml"));
+    Plan plan = files.readPlan();
     reporter.info("Building as " + user.uid() + ":" + user.gid() + " on the extended build image");
-    List<BuildpackRun> runs = new BuildRunner(runner, modules, dirs, timeout).run(group, plan, analyzed, extended, user);
-    for (BuildpackRun r : runs) {
-      reporter.info("======== Output: " + r.id() + "@" + r.version() + " ========");
-      r.execution().output().stripTrailing().lines().forEach(reporter::info);
-    }
-    return runs;
+    return new BuildRunner(runner, modules, dirs, timeout).build(group, plan, analyzed, extended, user, reporter);
   }
 
   /** {@code -uid/-gid}, else {@code CNB_USER_ID/CNB_GROUP_ID} (flag or the image's env), else the image's user. */
@@ -79,8 +73,10 @@ final class BuildAfterExtend {
     String imageUid = envOf(original, "CNB_USER_ID");
     String imageGid = envOf(original, "CNB_GROUP_ID");
     try {
-      int uid = Integer.parseInt(in.value("uid", "CNB_USER_ID", imageUid.isEmpty() ? Integer.toString(fallback.uid()) : imageUid));
-      int gid = Integer.parseInt(in.value("gid", "CNB_GROUP_ID", imageGid.isEmpty() ? Integer.toString(fallback.gid()) : imageGid));
+      int uid = in.uid().isPresent() ? in.uid().getAsInt()
+          : Integer.parseInt(imageUid.isEmpty() ? Integer.toString(fallback.uid()) : imageUid);
+      int gid = in.gid().isPresent() ? in.gid().getAsInt()
+          : Integer.parseInt(imageGid.isEmpty() ? Integer.toString(fallback.gid()) : imageGid);
       if (uid == 0) {
         reporter.warn("the build runs as root (uid 0): pass -uid/-gid or set CNB_USER_ID in the build image");
       }

@@ -5,11 +5,12 @@ import dev.cnbfarm.image.dockerfile.ApplyResult;
 import dev.cnbfarm.image.dockerfile.DockerfileApplier;
 import dev.cnbfarm.image.dockerfile.ImageState;
 import dev.cnbfarm.image.dockerfile.SparseLayout;
-import dev.cnbfarm.image.dockerfile.SparseLayoutWriter;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
+import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
+import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.ImageStoreException;
 import dev.cnbfarm.lifecycle.dockerfile.DockerfileParser;
@@ -17,22 +18,20 @@ import dev.cnbfarm.lifecycle.dockerfile.FromSpec;
 import dev.cnbfarm.lifecycle.extend.BuildArgs;
 import dev.cnbfarm.lifecycle.extend.DockerfileStep;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
-import dev.cnbfarm.lifecycle.extend.ExtendPlan;
 import dev.cnbfarm.lifecycle.extend.ImageUser;
 import dev.cnbfarm.lifecycle.extend.RunImageRules;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.engine.ExperimentalGate;
-import dev.cnbfarm.lifecycle.phase.GoDuration;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.PlatformFiles;
+import dev.cnbfarm.image.dockerfile.StateLayer;
+import dev.cnbfarm.lifecycle.build.BuildResult;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,40 +47,50 @@ import java.util.UUID;
  * rootfs cache and the namespace sandbox do the work. Not thread-safe; one per run.
  */
 public final class ExtenderPhase {
-  private final PhaseInputs in;
   private final ImageStore store;
   private final ExtendWorkspace workspace;
+  private final PlatformFiles files;
   private final Reporter reporter;
   private final Clock clock;
-  private final Duration stepTimeLimit;
+  private final ExtendSettings settings;
 
-  public ExtenderPhase(PhaseInputs in, ImageStore store, ExtendWorkspace workspace, Reporter reporter, Clock clock,
-      Duration stepTimeLimit) {
-    this.in = in;
+  public ExtenderPhase(ImageStore store, ExtendWorkspace workspace, PlatformFiles files, Reporter reporter,
+      Clock clock, ExtendSettings settings) {
     this.store = store;
     this.workspace = workspace;
+    this.files = files;
     this.reporter = reporter;
     this.clock = clock;
-    this.stepTimeLimit = stepTimeLimit;
+    this.settings = settings;
   }
 
-  /** What the phase did: the extended image and, for the run kind, the sparse layout written. */
+  /**
+   * What the phase did: the extended image (its config and layers), the layers the Dockerfiles added
+   * (each with its compressed blob), the base it started from, for the run kind the sparse layout
+   * written to {@code <extended>}, and for the build kind the build's result.
+   */
   public record Outcome(ExtendKind kind, ImageState image, Image base, int dockerfiles, int runsExecuted,
-      int cacheHits, Optional<SparseLayout> layout) {}
-
-  public Outcome run() {
-    in.requireApi("kind", "0.12");
-    in.requireApi("extended", "0.12");
-    ExtendKind kind = ExtendKind.parse(in.value("kind", "CNB_EXTEND_KIND", "build"));
-    Path app = in.path("app", "CNB_APP_DIR", "/workspace");
-    Analyzed analyzed = Analyzed.read(in.layersPath("analyzed", "CNB_ANALYZED_PATH", "analyzed.toml"));
-    Group group = Group.read(in.layersPath("group", "CNB_GROUP_PATH", "group.toml"));
-    Path generated = in.layersPath("generated", "CNB_GENERATED_DIR", "generated");
-    List<DockerfileStep> steps = ExtendPlan.collect(in.platformApi(), generated, group, kind, app);
-    if (!steps.isEmpty()) {
-      ExperimentalGate.check("Dockerfiles", in.platformApi(), in.env("CNB_EXPERIMENTAL_MODE", ""), reporter);
+      int cacheHits, Optional<SparseLayout> layout, List<StateLayer> newLayers, Optional<BuildResult> build) {
+    public Outcome {
+      newLayers = List.copyOf(newLayers);
     }
-    ImageRef ref = baseRef(kind, analyzed);
+
+    /** The new layers as OCI descriptors (gzip blobs; each blob's file is in the workspace's blobs). */
+    public List<Descriptor> newLayerDescriptors() {
+      return newLayers.stream().map(l -> l.blob().orElseThrow())
+          .map(b -> Descriptor.of(MediaTypes.OCI_LAYER_GZIP, b.digest(), b.size())).toList();
+    }
+  }
+
+  public Outcome run(ExtendInputs in) {
+    ExtendKind kind = in.kind();
+    Analyzed analyzed = files.readAnalyzed();
+    Group group = files.readGroup();
+    List<DockerfileStep> steps = files.dockerfiles(in.platformApi(), group, kind, in.app());
+    if (!steps.isEmpty()) {
+      ExperimentalGate.check("Dockerfiles", in.platformApi(), in.experimentalMode(), reporter);
+    }
+    ImageRef ref = baseRef(in, analyzed);
     Image base = read(ref);
     reporter.info("Extending " + kind.label() + " image " + ref + " (" + base.manifestDigest() + ") with "
         + steps.size() + " Dockerfile(s)");
@@ -91,21 +100,21 @@ public final class ExtenderPhase {
     reporter.info("Applied " + steps.size() + " Dockerfile(s): " + chain.runs + " RUN step(s) executed, "
         + chain.hits + " step(s) from cache");
     if (kind == ExtendKind.BUILD) {
-      new BuildAfterExtend(in, workspace, reporter, stepTimeLimit).run(original, chain.state, group, analyzed);
-      return chain.outcome(base, steps.size(), Optional.empty());
+      BuildResult build = new BuildAfterExtend(in, workspace, files, reporter, settings.stepTimeout())
+          .run(original, chain.state, group, analyzed);
+      return chain.outcome(base, original, steps.size(), Optional.empty(), Optional.of(build));
     }
     if (steps.isEmpty()) {
       reporter.info("No run.Dockerfile to apply; nothing written to <extended>");
-      return chain.outcome(base, 0, Optional.empty());
+      return chain.outcome(base, original, 0, Optional.empty(), Optional.empty());
     }
-    return chain.outcome(base, steps.size(), Optional.of(writeRunImage(chain, base, steps)));
+    return chain.outcome(base, original, steps.size(), Optional.of(writeRunImage(chain, base, steps)),
+        Optional.empty());
   }
 
   private DockerfileApplier applier() {
-    Duration ttl = GoDuration.parse(in.value("kaniko-cache-ttl", "CNB_KANIKO_CACHE_TTL", "336h"));
-    Optional<ImageRef> shared = Optional.of(in.env("CNBFARM_LAYER_CACHE_REPO", "")).filter(v -> !v.isEmpty())
-        .map(ImageRef::parse);
-    return workspace.applier(workspace.layerCache(store, shared, ttl, clock), reporter, stepTimeLimit);
+    return workspace.applier(workspace.layerCache(store, settings.sharedLayerCache(), settings.layerCacheTtl(), clock),
+        reporter, settings.stepTimeout());
   }
 
   /** The run kind's end (extensions.md §6.5): rebasable label, no root user, the sparse layout. */
@@ -114,8 +123,7 @@ public final class ExtenderPhase {
     labels.put(RunImageRules.REBASABLE, Boolean.toString(chain.rebasable));
     ImageState state = chain.state.withConfig(chain.state.config().withLabels(labels));
     RunImageRules.requireNonRootFinalUser(userOf(state), steps.get(steps.size() - 1).extensionId());
-    Path extended = in.layersPath("extended", "CNB_EXTENDED_DIR", "extended");
-    SparseLayout layout = new SparseLayoutWriter().write(extended, base, state, chain.layerOwners);
+    SparseLayout layout = files.writeExtendedRun(base, state, chain.layerOwners);
     reporter.info("Extended run image written to " + layout.dir() + " (rebasable: " + chain.rebasable + ")");
     return layout;
   }
@@ -163,15 +171,17 @@ public final class ExtenderPhase {
       }
     }
 
-    Outcome outcome(Image base, int dockerfiles, Optional<SparseLayout> layout) {
-      return new Outcome(kind, state, base, dockerfiles, runs, hits, layout);
+    Outcome outcome(Image base, ImageState original, int dockerfiles, Optional<SparseLayout> layout,
+        Optional<BuildResult> build) {
+      return new Outcome(kind, state, base, dockerfiles, runs, hits, layout, state.layersAbove(original), build);
     }
   }
 
   /** build: {@code [build-image] reference} (or {@code -build-image}); run: the run image's reference or name. */
-  private ImageRef baseRef(ExtendKind kind, Analyzed analyzed) {
+  private static ImageRef baseRef(ExtendInputs in, Analyzed analyzed) {
+    ExtendKind kind = in.kind();
     String text = kind == ExtendKind.BUILD
-        ? in.value("build-image", "CNB_BUILD_IMAGE", analyzed.buildImageReference().orElse(""))
+        ? in.buildImage().or(analyzed::buildImageReference).orElse("")
         : analyzed.runImageReference().or(analyzed::runImageName).orElse("");
     if (text.isEmpty()) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, kind == ExtendKind.BUILD

@@ -1,6 +1,6 @@
 package dev.cnbfarm.engine.detect;
 
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.testing.TestInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cnbfarm.lifecycle.api.ApiVersion;
@@ -9,6 +9,7 @@ import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
 import dev.cnbfarm.engine.testing.Fixtures;
 import dev.cnbfarm.lifecycle.testing.RecordingReporter;
 import dev.cnbfarm.engine.testing.StaticScenario;
+import dev.cnbfarm.lifecycle.extend.ExtendKind;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +27,14 @@ class SamplesScenarioTest {
   private final RecordingReporter reporter = new RecordingReporter();
 
   private DetectOutcome run(StaticScenario s, String api) {
-    PhaseInputs in = new PhaseInputs(s.flags(),
+    return result(s, api).outcome();
+  }
+
+  private DetectResult result(StaticScenario s, String api) {
+    TestInputs in = TestInputs.of(s.flags(),
         Map.of("PATH", "/usr/bin:/bin", "CNB_EXPERIMENTAL_MODE", "warn"), ApiVersion.parse(api));
-    return new DetectorPhase(in, new ProcessBinaryRunner(), reporter, 4, Duration.ofSeconds(30)).run();
+    return new DetectorPhase(new ProcessBinaryRunner(), in.files(), reporter, new DetectSettings(4, Duration.ofSeconds(30)))
+        .run(in.detect());
   }
 
   private static Map<String, Object> toml(Path file) {
@@ -70,5 +76,25 @@ class SamplesScenarioTest {
     assertThat(analyzed).doesNotContainKey("build-image")
         .containsEntry("run-image", Map.of("image", "registry.example.org/acme/run-curl:jammy"));
     assertThat(reporter.warnLines()).containsExactly("Platform requested experimental feature 'Dockerfiles'");
+  }
+
+  @Test
+  void returnsTheGroupThePlanAndEveryDockerfileWithItsTextArgsAndContext() {
+    StaticScenario s = StaticScenario.copy("samples-extensions", tmp);
+
+    DetectResult r = result(s, "0.13");
+
+    Path layers = s.root().resolve("layers");
+    assertThat(r.group()).isPresent();
+    assertThat(r.plan()).contains(dev.cnbfarm.lifecycle.platform.Plan.read(layers.resolve("plan.toml")));
+    assertThat(r.group()).contains(dev.cnbfarm.lifecycle.platform.Group.read(layers.resolve("group.toml")));
+    assertThat(r.generate().orElseThrow().runImage().switchTo()).isPresent();
+    assertThat(r.dockerfiles()).extracting(GeneratedDockerfile::extensionId, GeneratedDockerfile::kind)
+        .containsExactly(org.assertj.core.api.Assertions.tuple("samples/vim", ExtendKind.BUILD),
+            org.assertj.core.api.Assertions.tuple("samples/curl", ExtendKind.RUN));
+    GeneratedDockerfile vim = r.dockerfiles().get(0);
+    assertThat(vim.text()).isEqualTo(Fixtures.read(s.expected("generated/samples_vim/build.Dockerfile")));
+    assertThat(vim.args()).extracting(a -> a.name() + "=" + a.value()).containsExactly("apt_mirror=http://mirror.example.org");
+    assertThat(vim.context()).isEqualTo(s.root().resolve("app").toAbsolutePath().normalize());
   }
 }

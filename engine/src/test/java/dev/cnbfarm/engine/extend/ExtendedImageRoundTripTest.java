@@ -19,13 +19,12 @@ import dev.cnbfarm.image.store.RegistrySettings;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import dev.cnbfarm.image.testing.LocalRegistry;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.testing.TestInputs;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +72,9 @@ class ExtendedImageRoundTripTest {
         RUN rm /etc/motd && rm -rf /data && mkdir /data && echo new > /data/n
         USER cnb
         """);
-    ExtenderPhase.Outcome o = new ExtenderPhase(new PhaseInputs(Map.of("kind", "run", "layers", layers.toString(),
-        "app", dir.toString()), Map.of(), ApiVersion.of(0, 13)), store, new ExtendWorkspace(dir.resolve("ws")),
-        Reporter.NONE, Clock.systemUTC(), Duration.ofMinutes(2)).run();
+    ExtenderPhase.Outcome o = TestInputs.of(Map.of("kind", "run", "layers", layers.toString(),
+        "app", dir.toString()), Map.of(), ApiVersion.of(0, 13)).runExtender(store, new ExtendWorkspace(dir.resolve("ws")),
+        Reporter.NONE, Duration.ofMinutes(2));
     SparseLayout sparse = o.layout().orElseThrow();
 
     ImageRef inRegistry = ImageRef.parse(registry.host() + "/test/app:extended");

@@ -7,13 +7,13 @@ import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.testing.TestInputs;
 import dev.cnbfarm.lifecycle.report.Reporter;
+import dev.cnbfarm.lifecycle.testing.RecordingReporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -74,16 +74,21 @@ class ExtenderPhaseBuildTest {
   }
 
   private ExtenderPhase.Outcome extend(Map<String, String> extraFlags) {
+    return extend(extraFlags, Reporter.NONE);
+  }
+
+  private ExtenderPhase.Outcome extend(Map<String, String> extraFlags, Reporter reporter) {
     Map<String, String> flags = new HashMap<>(Map.of("kind", "build", "layers", layers.toString(),
         "app", layers.resolve("app").toString(), "platform", layers.resolve("platform").toString(),
         "buildpacks", layers.resolve("cnb/buildpacks").toString(), "uid", "1000", "gid", "1000"));
     flags.putAll(extraFlags);
-    return run(flags);
+    return TestInputs.of(flags, Map.of(), ApiVersion.of(0, 13)).runExtender(new OciLayoutImageStore(),
+        new ExtendWorkspace(shared.resolve("workspace")), reporter, Duration.ofMinutes(2));
   }
 
   private ExtenderPhase.Outcome run(Map<String, String> flags) {
-    return new ExtenderPhase(new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13)), new OciLayoutImageStore(),
-        new ExtendWorkspace(shared.resolve("workspace")), Reporter.NONE, Clock.systemUTC(), Duration.ofMinutes(2)).run();
+    return TestInputs.of(flags, Map.of(), ApiVersion.of(0, 13)).runExtender(new OciLayoutImageStore(),
+        new ExtendWorkspace(shared.resolve("workspace")), Reporter.NONE, Duration.ofMinutes(2));
   }
 
   @Test
@@ -91,6 +96,10 @@ class ExtenderPhaseBuildTest {
     ExtenderPhase.Outcome o = extend(Map.of());
 
     assertThat(o.dockerfiles()).isEqualTo(1);
+    assertThat(o.newLayerDescriptors()).hasSize(1).allSatisfy(d -> assertThat(d.size()).isPositive());
+    assertThat(o.image().config().env()).contains("TOOL_HOME=/opt/tool");
+    assertThat(o.build()).hasValueSatisfying(b -> assertThat(b.outputs()).extracting(out -> out.id())
+        .containsExactly("bp/uses-tool"));
     assertThat(Files.readString(layers.resolve("bp_uses-tool/report.txt")))
         .isEqualTo("uid=1000:1000 home=/home/cnb tool=/opt/tool eq=a=b\ntool-ran\n");
     assertThat(layers.resolve("extended")).doesNotExist();
@@ -150,5 +159,35 @@ class ExtenderPhaseBuildTest {
         "platform", layers.resolve("platform").toString(), "buildpacks", layers.resolve("cnb/buildpacks").toString()));
 
     assertThat(Files.readString(layers.resolve("bp_uses-tool/report.txt"))).startsWith("uid=1000:1000 ");
+  }
+
+  @Test
+  void streamsTheFirstBuildpacksOutputWhenTheSecondFails() throws IOException {
+    Files.writeString(layers.resolve("group.toml"), """
+        [[group]]
+        id = "bp/uses-tool"
+        version = "1.0.0"
+        api = "0.10"
+        [[group]]
+        id = "bp/broken"
+        version = "1.0.0"
+        api = "0.10"
+        [[group-extensions]]
+        id = "ext/tool"
+        version = "1"
+        api = "0.11"
+        """);
+    Files.writeString(buildpacks.resolve("build"), "#!/bin/sh\necho first-buildpack-says-hello\n");
+    Path broken = Files.createDirectories(layers.resolve("cnb/buildpacks/bp_broken/1.0.0/bin"));
+    Files.writeString(broken.resolve("../buildpack.toml"),
+        "api = \"0.10\"\n[buildpack]\nid = \"bp/broken\"\nversion = \"1.0.0\"\n");
+    Path build = Files.writeString(broken.resolve("build"), "#!/bin/sh\necho broken >&2\nexit 3\n");
+    Files.setPosixFilePermissions(build, PosixFilePermissions.fromString("rwxr-xr-x"));
+    RecordingReporter reporter = new RecordingReporter();
+
+    assertThatThrownBy(() -> extend(Map.of(), reporter)).isInstanceOf(LifecycleException.class)
+        .extracting(e -> ((LifecycleException) e).code()).isEqualTo(FailureCode.BUILD_FAILED);
+    assertThat(reporter.infoLines()).containsSubsequence("Running build for buildpack bp/uses-tool@1.0.0",
+        "first-buildpack-says-hello", "Running build for buildpack bp/broken@1.0.0");
   }
 }

@@ -24,7 +24,7 @@ import dev.cnbfarm.lifecycle.failure.CnbfarmException;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.Failures;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.testing.TestInputs;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,9 +65,8 @@ class ExtenderPhaseFailureTest {
 
   private LifecycleException extendFails(ImageStore images) {
     Map<String, String> flags = Map.of("kind", "run", "layers", layers.toString(), "app", layers.resolve("app").toString());
-    Throwable thrown = catchThrowable(() -> new ExtenderPhase(new PhaseInputs(flags, Map.of(), ApiVersion.of(0, 13)),
-        images, new ExtendWorkspace(cache.resolve("workspace"), Map.of()), Reporter.NONE, Clock.systemUTC(),
-        Duration.ofMinutes(1)).run());
+    Throwable thrown = catchThrowable(() -> TestInputs.of(flags, Map.of(), ApiVersion.of(0, 13)).runExtender(images,
+        new ExtendWorkspace(cache.resolve("workspace"), Map.of()), Reporter.NONE, Duration.ofMinutes(1)));
     assertThat(thrown).as("the phase throws one of our failures, never a raw library error")
         .isInstanceOf(CnbfarmException.class);
     return Failures.classify(thrown, FailureCode.EXTEND_ERROR);

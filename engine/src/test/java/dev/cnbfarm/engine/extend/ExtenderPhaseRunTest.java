@@ -11,12 +11,11 @@ import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.testing.TestInputs;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,8 +67,8 @@ class ExtenderPhaseRunTest {
 
   private ExtenderPhase.Outcome extend(ExtendWorkspace ws, Map<String, String> env) {
     Map<String, String> flags = Map.of("kind", "run", "layers", layers.toString(), "app", layers.resolve("app").toString());
-    return new ExtenderPhase(new PhaseInputs(flags, env, ApiVersion.of(0, 13)), new OciLayoutImageStore(),
-        ws, Reporter.NONE, Clock.systemUTC(), Duration.ofMinutes(2)).run();
+    return TestInputs.of(flags, env, ApiVersion.of(0, 13)).runExtender(new OciLayoutImageStore(),
+        ws, Reporter.NONE, Duration.ofMinutes(2));
   }
 
   @Test

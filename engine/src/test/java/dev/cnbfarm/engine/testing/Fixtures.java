@@ -8,7 +8,10 @@ import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.exec.ProcessBinaryRunner;
 import dev.cnbfarm.engine.build.BuilderPhase;
 import dev.cnbfarm.engine.detect.DetectorPhase;
-import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import dev.cnbfarm.engine.build.BuildInputs;
+import dev.cnbfarm.engine.build.BuildSettings;
+import dev.cnbfarm.engine.detect.DetectInputs;
+import dev.cnbfarm.engine.detect.DetectSettings;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import dev.cnbfarm.lifecycle.toml.TomlTable;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -151,15 +154,19 @@ public final class Fixtures {
   /** Runs the detector phase at {@code platformApi} with 4 detect threads. */
   public DetectOutcome detect(String platformApi) {
     reporter = new RecordingReporter();
-    PhaseInputs in = new PhaseInputs(flags, new HashMap<>(env), ApiVersion.parse(platformApi));
-    return new DetectorPhase(in, new ProcessBinaryRunner(), reporter, 4, Duration.ofSeconds(30)).run();
+    TestInputs in = TestInputs.of(flags, new HashMap<>(env), ApiVersion.parse(platformApi));
+    DetectInputs inputs = in.detect();
+    return new DetectorPhase(new ProcessBinaryRunner(), in.files(), reporter, new DetectSettings(4, Duration.ofSeconds(30)))
+        .run(inputs).outcome();
   }
 
   /** Runs the builder phase at {@code platformApi} over group.toml and plan.toml. */
   public BuildResult build(String platformApi) {
     reporter = new RecordingReporter();
-    PhaseInputs in = new PhaseInputs(flags, new HashMap<>(env), ApiVersion.parse(platformApi));
-    return new BuilderPhase(in, new ProcessBinaryRunner(), reporter, Duration.ofSeconds(30)).run();
+    TestInputs in = TestInputs.of(flags, new HashMap<>(env), ApiVersion.parse(platformApi));
+    BuildInputs inputs = in.build();
+    return new BuilderPhase(new ProcessBinaryRunner(), in.files(), reporter, new BuildSettings(Duration.ofSeconds(30)))
+        .run(inputs);
   }
 
   /** The reporter of the last {@link #detect(String)}. */

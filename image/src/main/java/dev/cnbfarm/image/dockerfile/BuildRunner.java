@@ -73,6 +73,16 @@ public final class BuildRunner {
    *     when the uid has no entry in the image's /etc/passwd
    */
   public BuildResult build(Group group, Plan plan, Analyzed analyzed, ImageState extended, SandboxUser user) {
+    return build(group, plan, analyzed, extended, user, Reporter.NONE);
+  }
+
+  /**
+   * As {@link #build(Group, Plan, Analyzed, ImageState, SandboxUser)}, streaming each buildpack's
+   * "Running build" line and output to {@code reporter} as it finishes, as {@code lifecycle
+   * builder} does, so a failing later buildpack does not hide the earlier ones' output.
+   */
+  public BuildResult build(Group group, Plan plan, Analyzed analyzed, ImageState extended, SandboxUser user,
+      Reporter reporter) {
     Map<String, String> imageEnv = ImageEnv.parse(extended.config().env());
     PasswdEntry account = account(extended, user);
     imageEnv.put("HOME", account.home());
@@ -85,7 +95,7 @@ public final class BuildRunner {
     BuildContext ctx = new BuildContext(dirs.app(), dirs.layers(), dirs.platform(), dirs.planScratch(),
         new BuildEnv(imageEnv, dirs.platform(), dirs.buildConfig()), imageEnv,
         TargetEnv.of(analyzed.runImageTarget()), timeout, path -> HostTrees.chown(path, user.uid(), user.gid()));
-    return new Builder(runner, modules, ctx, Reporter.NONE).build(group, plan);
+    return new Builder(runner, modules, ctx, reporter).build(group, plan);
   }
 
   private static PasswdEntry account(ImageState image, SandboxUser user) {

@@ -3,7 +3,6 @@ package dev.cnbfarm.lifecycle.phase;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +10,8 @@ import java.util.Optional;
 /**
  * Resolves a phase's inputs the way the reference lifecycle does: a flag wins over its
  * {@code CNB_*} env var, which wins over the spec default; {@code <layers>}-relative defaults are
- * resolved after {@code -layers}. Immutable.
+ * resolved after {@code -layers}. The flags themselves are declared in {@link PhaseFlag}; this is
+ * the raw bag the commands parse. Immutable.
  */
 public final class PhaseInputs {
   private final Map<String, String> flags;
@@ -46,18 +46,12 @@ public final class PhaseInputs {
   }
 
   public Path layers() {
-    return path("layers", "CNB_LAYERS_DIR", "/layers");
+    return PhaseFlag.LAYERS.path(this);
   }
 
   /** A file under {@code <layers>} by default. */
   public Path layersPath(String flag, String envVar, String name) {
     return path(flag, envVar, layers().resolve(name).toString());
-  }
-
-  /** order.toml: {@code -order}, {@code CNB_ORDER_PATH}, {@code <layers>/order.toml} if present, else {@code /cnb/order.toml}. */
-  public Path order() {
-    Path inLayers = layers().resolve("order.toml");
-    return path("order", "CNB_ORDER_PATH", Files.exists(inLayers) ? inLayers.toString() : "/cnb/order.toml");
   }
 
   public String env(String name, String fallback) {

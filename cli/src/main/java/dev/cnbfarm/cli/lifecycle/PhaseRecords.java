@@ -1,0 +1,95 @@
+package dev.cnbfarm.cli.lifecycle;
+
+import dev.cnbfarm.engine.PlatformDirectory;
+import dev.cnbfarm.engine.build.BuildInputs;
+import dev.cnbfarm.engine.detect.DetectInputs;
+import dev.cnbfarm.engine.extend.ExtendInputs;
+import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.lifecycle.extend.ExtendKind;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.phase.GoDuration;
+import dev.cnbfarm.lifecycle.phase.PhaseFlag;
+import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Resolves the commands' raw flags and env ({@link PhaseInputs}) into the engine's typed inputs,
+ * through the one table {@link PhaseFlag}: the only place where a phase input is looked up by
+ * name. A flag newer than the Platform API exits 3, as the reference lifecycle. Stateless.
+ */
+public final class PhaseRecords {
+  private PhaseRecords() {}
+
+  /** The detector's inputs; {@code -build-config} needs Platform API 0.11, {@code -run} 0.12. */
+  public static DetectInputs detect(PhaseInputs in) {
+    requireApi(in, PhaseFlag.BUILD_CONFIG, PhaseFlag.RUN);
+    return new DetectInputs(in.platformApi(), PhaseFlag.APP.path(in), PhaseFlag.BUILDPACKS.path(in),
+        PhaseFlag.EXTENSIONS.path(in), PhaseFlag.ORDER.path(in), PhaseFlag.PLATFORM.path(in),
+        PhaseFlag.BUILD_CONFIG.path(in), PhaseFlag.RUN.path(in), experimentalMode(in), in.environment());
+  }
+
+  /** The builder's inputs; {@code -build-config} needs Platform API 0.11. */
+  public static BuildInputs build(PhaseInputs in) {
+    requireApi(in, PhaseFlag.BUILD_CONFIG);
+    return new BuildInputs(in.platformApi(), PhaseFlag.APP.path(in), PhaseFlag.BUILDPACKS.path(in),
+        PhaseFlag.EXTENSIONS.path(in), PhaseFlag.LAYERS.path(in), PhaseFlag.PLATFORM.path(in),
+        PhaseFlag.BUILD_CONFIG.path(in), in.environment());
+  }
+
+  /**
+   * The extender's inputs; {@code -kind} and {@code -extended} need Platform API 0.12. {@code
+   * -uid}/{@code -gid} only matter to the build kind, so only it checks they are numbers.
+   */
+  public static ExtendInputs extend(PhaseInputs in) {
+    requireApi(in, PhaseFlag.KIND, PhaseFlag.EXTENDED);
+    ExtendKind kind = ExtendKind.parse(PhaseFlag.KIND.value(in));
+    OptionalInt uid = OptionalInt.empty();
+    OptionalInt gid = OptionalInt.empty();
+    if (kind == ExtendKind.BUILD) {
+      uid = number(in, PhaseFlag.UID);
+      gid = number(in, PhaseFlag.GID);
+    }
+    return new ExtendInputs(in.platformApi(), kind, PhaseFlag.APP.path(in), PhaseFlag.LAYERS.path(in),
+        PhaseFlag.PLATFORM.path(in), PhaseFlag.BUILDPACKS.path(in), PhaseFlag.EXTENSIONS.path(in),
+        PhaseFlag.BUILD_CONFIG.path(in), PhaseFlag.BUILD_IMAGE.explicit(in), uid, gid, experimentalMode(in));
+  }
+
+  /** The platform files where the flags, env vars and defaults put them. */
+  public static PlatformDirectory files(PhaseInputs in) {
+    return new PlatformDirectory(PhaseFlag.GROUP.path(in), PhaseFlag.PLAN.path(in), PhaseFlag.ANALYZED.path(in),
+        PhaseFlag.GENERATED.path(in), PhaseFlag.EXTENDED.path(in));
+  }
+
+  /** {@code -kaniko-cache-ttl}, {@code CNB_KANIKO_CACHE_TTL}, {@code 336h}: the extension layer cache's TTL. */
+  public static Duration layerCacheTtl(PhaseInputs in) {
+    return GoDuration.parse(PhaseFlag.KANIKO_CACHE_TTL.value(in));
+  }
+
+  /** {@code CNBFARM_LAYER_CACHE_REPO}: the layer cache every worker of a farm shares; unset, a local one. */
+  public static Optional<ImageRef> sharedLayerCache(Map<String, String> env) {
+    return Optional.ofNullable(env.get("CNBFARM_LAYER_CACHE_REPO")).filter(v -> !v.isEmpty()).map(ImageRef::parse);
+  }
+
+  private static void requireApi(PhaseInputs in, PhaseFlag... flags) {
+    for (PhaseFlag f : flags) {
+      f.requireApi(in);
+    }
+  }
+
+  private static String experimentalMode(PhaseInputs in) {
+    return in.env("CNB_EXPERIMENTAL_MODE", "");
+  }
+
+  private static OptionalInt number(PhaseInputs in, PhaseFlag flag) {
+    Optional<String> text = flag.explicit(in);
+    try {
+      return text.isPresent() ? OptionalInt.of(Integer.parseInt(text.get())) : OptionalInt.empty();
+    } catch (NumberFormatException e) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "-uid/-gid must be numbers: " + e.getMessage());
+    }
+  }
+}
