@@ -71,6 +71,18 @@ class MainTest {
   }
 
   @Test
+  void rebaseIsDispatched() {
+    assertThat(run("rebase", "app", "--run-image")).isEqualTo(3);
+    assertThat(printed()).isEqualTo("ERROR: --run-image needs a value\nTry 'cnbfarm rebase --help' for usage.\n");
+  }
+
+  @Test
+  void inspectIsDispatched() {
+    assertThat(run("inspect", "a", "b")).isEqualTo(3);
+    assertThat(printed()).isEqualTo("ERROR: usage: cnbfarm inspect <image>\nTry 'cnbfarm inspect --help' for usage.\n");
+  }
+
+  @Test
   void lifecycleDetectorIsDispatched() {
     Path order = dir.resolve("none.toml");
     assertThat(run("lifecycle", "detector", "-layers", dir.toString(), "-order", order.toString())).isEqualTo(1);
