@@ -1,32 +1,44 @@
 package dev.cnbfarm.cli.cache;
 
+import dev.cnbfarm.cli.console.FailurePolicy;
+import dev.cnbfarm.cli.console.Failures;
+import dev.cnbfarm.cli.console.HelpFlag;
 import dev.cnbfarm.image.rootfs.CachePrune;
 import dev.cnbfarm.image.rootfs.LocalCache;
 import dev.cnbfarm.image.rootfs.RootfsCache;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
+import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code cnbfarm cache prune [--max <size>] [--all]}: evicts least recently used unpacked layers and
  * layer-cache blobs of the cache dir ({@code CNBFARM_CACHE_DIR}) until it fits {@code --max}
  * (default: {@code CNBFARM_CACHE_MAX}), or everything not in use with {@code --all}. What live
- * processes on the dir use is never touched. Logic in {@link CachePrune}.
+ * processes on the dir use is never touched. Logic in {@link CachePrune}. Exit 0; 3 for a usage
+ * error; 1 when the cache cannot be pruned.
  */
-public final class CachePruneCommand {
-  public static final String USAGE = """
-      usage: cnbfarm cache prune [--max <size>] [--all]
-        Evicts least recently used unpacked layers and layer-cache blobs of CNBFARM_CACHE_DIR
-        until the cache fits the budget; never what a running process on the dir uses.
-        --max <size>  the budget to prune to: bytes or a number with k, m or g
-                      (default: CNBFARM_CACHE_MAX, 20g)
-        --all         evict everything not in use
-        -h, --help    print this help
-      """;
+@Command(name = "prune", customSynopsis = CachePruneCommand.SYNOPSIS,
+    description = "Evict least recently used unpacked layers and layer-cache blobs of CNBFARM_CACHE_DIR until the "
+        + "cache fits the budget; never what a running process on the dir uses.")
+public final class CachePruneCommand implements Callable<Integer>, FailurePolicy {
+  static final String SYNOPSIS = "cnbfarm cache prune [--max <size>] [--all]";
 
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
+  @Mixin
+  private HelpFlag help;
+  @Option(names = "--max", paramLabel = "<size>",
+      description = "the budget to prune to: bytes or a number with k, m or g (default: CNBFARM_CACHE_MAX, 20g)")
+  private String max;
+  @Option(names = "--all", description = "evict everything not in use")
+  private boolean all;
 
   public CachePruneCommand(Map<String, String> env, PrintStream out, PrintStream err) {
     this.env = env;
@@ -34,46 +46,45 @@ public final class CachePruneCommand {
     this.err = err;
   }
 
-  /** Runs the command; returns 0, 3 for a usage error, 1 when the cache cannot be pruned. */
+  /** Runs {@code cnbfarm cache prune} with these arguments; returns its exit code. */
   public int run(String[] args) {
-    String max = null;
-    boolean all = false;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("-h") || a.equals("--help")) {
-        out.print(USAGE);
-        return 0;
-      } else if (a.equals("--all")) {
-        all = true;
-      } else if (a.equals("--max") && i + 1 < args.length) {
-        max = args[++i];
-      } else if (a.startsWith("--max=")) {
-        max = a.substring("--max=".length());
-      } else {
-        return usageError(a.equals("--max") ? "--max needs a size" : "unknown argument " + a);
-      }
-    }
+    return Failures.install(new CommandLine(this).setCommandName("cnbfarm cache prune"), out).execute(args);
+  }
+
+  @Override
+  public Integer call() {
     long budget;
     try {
       budget = max == null ? LocalCache.maxBytes(env) : LocalCache.size("--max", max);
     } catch (IllegalArgumentException e) {
-      return usageError(e.getMessage());
+      throw new LifecycleException(FailureCode.INVALID_ARGS, e.getMessage());
     }
     try (LocalCache cache = LocalCache.open(LocalCache.dir(env), budget, RootfsCache.DEFAULT_KEEP_RECENT)) {
       CachePrune.Result r = CachePrune.run(cache, budget, all);
       out.println("freed " + mib(r.freedBytes()) + " MiB in " + r.entries() + " entries; cache now "
           + mib(r.totalBytes()) + " MiB of budget " + mib(r.budgetBytes()) + " MiB");
       return 0;
-    } catch (UncheckedIOException | IllegalArgumentException e) {
-      err.println("ERROR: cannot prune the cache: " + e.getMessage());
-      return 1;
     }
   }
 
-  private int usageError(String message) {
-    err.println("ERROR: " + message);
-    err.print(USAGE);
-    return 3;
+  @Override
+  public PrintStream errors() {
+    return err;
+  }
+
+  @Override
+  public String name() {
+    return "cache prune";
+  }
+
+  @Override
+  public int failureExit() {
+    return 1;
+  }
+
+  @Override
+  public String needsValue(String flag) {
+    return flag + " needs a size";
   }
 
   /** Bytes in MiB, rounded up so that a non-empty cache never reads as 0. */

@@ -1,6 +1,8 @@
 package dev.cnbfarm.cli.image;
 
-import dev.cnbfarm.cli.console.GoFlags;
+import dev.cnbfarm.cli.console.FailurePolicy;
+import dev.cnbfarm.cli.console.Failures;
+import dev.cnbfarm.cli.console.HelpFlag;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.layer.LayerWriter;
 import dev.cnbfarm.image.layer.NormalisedTime;
@@ -23,7 +25,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code cnbfarm image from-dir <rootfs> <image>}: makes a one-layer image from a directory tree,
@@ -31,52 +39,87 @@ import java.util.Set;
  * user, env and labels, pushed to a registry or written to an {@code oci:} layout. Handy for base
  * images of builders and run images (e.g. from debootstrap or busybox-static).
  */
-public final class FromDirCommand {
+@Command(name = "from-dir", customSynopsis = FromDirCommand.SYNOPSIS,
+    description = "A one-layer image from a directory (modes, owners, symlinks kept; reproducible), pushed to a "
+        + "registry or written to oci:<dir>[:tag].")
+public final class FromDirCommand implements Callable<Integer>, FailurePolicy {
+  static final String SYNOPSIS =
+      "cnbfarm image from-dir [-user U] [-env K=V,...] [-label k=v,...] [-workdir D] <rootfs-dir> <image-ref>";
+
   private final PrintStream out;
+  private final Supplier<ImageStore> store;
+  @Mixin
+  private HelpFlag help;
+  @Option(names = {"-user", "--user"}, paramLabel = "U", description = "the image's User")
+  private String user;
+  @Option(names = {"-env", "--env"}, paramLabel = "K=V,...",
+      description = "the image's Env (default PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)")
+  private String env = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  @Option(names = {"-label", "--label"}, paramLabel = "k=v,...", description = "the image's labels")
+  private String label = "";
+  @Option(names = {"-workdir", "--workdir"}, paramLabel = "D", description = "the image's WorkingDir")
+  private String workdir;
+  @Parameters(index = "0", paramLabel = "<rootfs-dir>", description = "the directory tree of the layer")
+  private Path dir;
+  @Parameters(index = "1", paramLabel = "<image-ref>", description = "a registry reference or oci:<dir>[:tag]")
+  private String image;
 
   public FromDirCommand(PrintStream out) {
-    this.out = out;
+    this(out, RoutingImageStore::withDefaults);
   }
 
+  public FromDirCommand(PrintStream out, Supplier<ImageStore> store) {
+    this.out = out;
+    this.store = store;
+  }
+
+  /** Runs {@code cnbfarm image from-dir} with these arguments; returns its exit code. */
   public int run(String[] args) {
-    try {
-      GoFlags flags = GoFlags.parse(args, Set.of("user", "env", "label", "workdir"), Set.of());
-      if (flags.positional().size() != 2) {
-        throw new LifecycleException(FailureCode.INVALID_ARGS,
-            "usage: cnbfarm image from-dir [-user U] [-env K=V,...] [-label k=v,...] [-workdir D] <rootfs-dir> <image-ref>");
-      }
-      Path root = Path.of(flags.positional().get(0)).toAbsolutePath();
-      if (!Files.isDirectory(root)) {
-        throw new LifecycleException(FailureCode.INVALID_ARGS, root + " is not a directory");
-      }
-      ImageRef ref = ImageRef.parse(flags.positional().get(1));
-      Path tmp = Files.createTempDirectory("cnbfarm-from-dir");
-      LayerBlob layer = LayerWriter.of().writeTree(root, tmp.resolve("layer.tar.gz"));
-      ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
-          .withLayer(layer.diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED, "cnbfarm image from-dir", "", false))
-          .withEnv(list(flags.values().getOrDefault("env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")))
-          .withLabels(map(flags.values().getOrDefault("label", "")));
-      if (flags.values().containsKey("user")) {
-        config = config.withUser(flags.values().get("user"));
-      }
-      if (flags.values().containsKey("workdir")) {
-        config = config.withWorkingDir(flags.values().get("workdir"));
-      }
-      ImageStore store = RoutingImageStore.withDefaults();
-      store.pushBlob(ref, layer);
-      Digest digest = ImageAssembly.of(config, List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(),
-          layer.size()))).pushTo(store, ref);
-      Files.deleteIfExists(layer.file());
-      Files.deleteIfExists(tmp);
-      out.println(ref + " " + digest + " (" + layer.size() + " bytes compressed)");
-      return 0;
-    } catch (LifecycleException e) {
-      out.println("ERROR: " + e.getMessage());
-      return e.code().exitCode();
-    } catch (IOException | RuntimeException e) {
-      out.println("ERROR: " + e.getMessage());
-      return 1;
+    return Failures.install(new CommandLine(this).setCommandName("cnbfarm image from-dir"), out).execute(args);
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Path root = dir.toAbsolutePath();
+    if (!Files.isDirectory(root)) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, root + " is not a directory");
     }
+    ImageRef ref = ImageRef.parse(image);
+    Path tmp = Files.createTempDirectory("cnbfarm-from-dir");
+    LayerBlob layer = LayerWriter.of().writeTree(root, tmp.resolve("layer.tar.gz"));
+    ImageConfig config = ImageConfig.empty(Platform.LINUX_AMD64)
+        .withLayer(layer.diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED, "cnbfarm image from-dir", "", false))
+        .withEnv(list(env))
+        .withLabels(map(label));
+    if (user != null) {
+      config = config.withUser(user);
+    }
+    if (workdir != null) {
+      config = config.withWorkingDir(workdir);
+    }
+    ImageStore images = store.get();
+    images.pushBlob(ref, layer);
+    Digest digest = ImageAssembly.of(config, List.of(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(),
+        layer.size()))).pushTo(images, ref);
+    Files.deleteIfExists(layer.file());
+    Files.deleteIfExists(tmp);
+    out.println(ref + " " + digest + " (" + layer.size() + " bytes compressed)");
+    return 0;
+  }
+
+  @Override
+  public PrintStream errors() {
+    return out;
+  }
+
+  @Override
+  public String name() {
+    return "image from-dir";
+  }
+
+  @Override
+  public int failureExit() {
+    return 1;
   }
 
   private static List<String> list(String csv) {

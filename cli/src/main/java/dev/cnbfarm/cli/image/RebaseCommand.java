@@ -1,6 +1,9 @@
 package dev.cnbfarm.cli.image;
 
 import dev.cnbfarm.cli.console.ConsoleReporter;
+import dev.cnbfarm.cli.console.FailurePolicy;
+import dev.cnbfarm.cli.console.Failures;
+import dev.cnbfarm.cli.console.HelpFlag;
 import dev.cnbfarm.image.rebase.RebaseRequest;
 import dev.cnbfarm.image.rebase.RebaseResult;
 import dev.cnbfarm.image.rebase.Rebaser;
@@ -13,6 +16,14 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code cnbfarm rebase <app-image> [--run-image <ref>] [--force] [--tag <ref>]...}: puts an app
@@ -20,79 +31,96 @@ import java.util.Optional;
  * refused or fails (FailureCode.REBASE_ERROR); 3 for bad arguments; 1 otherwise. Errors print as
  * {@code ERROR: ...}.
  */
-public final class RebaseCommand {
-  static final String USAGE = "usage: cnbfarm rebase <app-image> [--run-image <image>] [--force] [--tag <image>]...";
+@Command(name = "rebase", customSynopsis = RebaseCommand.SYNOPSIS,
+    description = "Put an app image on a new run image (default: its recorded run image, re-resolved), "
+        + "metadata-only: swaps the layers up to runImage.topLayer, keeps extension and buildpack layers; refuses "
+        + "io.buildpacks.rebasable=false, another os/arch or an unrecorded run image without --force (exit 72); "
+        + "prints the digest.")
+public final class RebaseCommand implements Callable<Integer>, FailurePolicy {
+  static final String SYNOPSIS = "cnbfarm rebase <app-image> [--run-image <image>] [--force] [--tag <image>]...";
+  static final String USAGE = "usage: " + SYNOPSIS;
 
   private final PrintStream out;
-  private final ImageStore store;
+  private final Supplier<ImageStore> store;
+  @Mixin
+  private HelpFlag help;
+  @Parameters(index = "0", paramLabel = "<app-image>", description = "the app image: a registry reference or "
+      + "oci:<dir>[:tag]")
+  private String appImage;
+  @Option(names = {"--run-image", "-run-image"}, paramLabel = "<image>", description = "the new run image")
+  private String runImage;
+  @Option(names = {"--force", "-force"}, arity = "0..1", paramLabel = "<true|false>",
+      description = "rebase even when refused")
+  private boolean force;
+  @Option(names = {"--tag", "-t"}, paramLabel = "<image>", description = "one more tag of the result (repeatable)")
+  private List<String> tags = new ArrayList<>();
 
   public RebaseCommand(PrintStream out, ImageStore store) {
+    this(out, () -> store);
+  }
+
+  public RebaseCommand(PrintStream out, Supplier<ImageStore> store) {
     this.out = out;
     this.store = store;
   }
 
+  /** Runs {@code cnbfarm rebase} with these arguments; returns its exit code. */
   public int run(String[] args) {
-    try {
-      RebaseRequest req = parse(args);
-      RebaseResult result = new Rebaser(store, new ConsoleReporter(out, "info")).rebase(req);
-      out.println(result.unchanged() ? "Image already on " + result.runImage() + "; digest unchanged"
-          : "Replaced " + result.replacedLayers() + " run image layers with " + result.runImage() + ", kept "
-              + result.keptLayers() + " layers");
-      for (ImageRef target : result.targets()) {
-        out.println("Rebased Image: " + target.withoutDigest() + "@" + result.digest().value());
-      }
-      out.println(result.digest().value());
-      return 0;
-    } catch (LifecycleException e) {
-      out.println("ERROR: " + e.getMessage());
-      return e.code().exitCode();
-    } catch (RuntimeException e) {
-      out.println("ERROR: " + e.getMessage());
-      return 1;
-    }
+    return Failures.install(commandLine(), out).execute(args);
   }
 
+  @Override
+  public Integer call() {
+    RebaseResult result = new Rebaser(store.get(), new ConsoleReporter(out, "info")).rebase(request());
+    out.println(result.unchanged() ? "Image already on " + result.runImage() + "; digest unchanged"
+        : "Replaced " + result.replacedLayers() + " run image layers with " + result.runImage() + ", kept "
+            + result.keptLayers() + " layers");
+    for (ImageRef target : result.targets()) {
+      out.println("Rebased Image: " + target.withoutDigest() + "@" + result.digest().value());
+    }
+    out.println(result.digest().value());
+    return 0;
+  }
+
+  @Override
+  public PrintStream errors() {
+    return out;
+  }
+
+  @Override
+  public String name() {
+    return "rebase";
+  }
+
+  @Override
+  public int failureExit() {
+    return 1;
+  }
+
+  private CommandLine commandLine() {
+    return new CommandLine(this).setCommandName("cnbfarm rebase");
+  }
+
+  /** The request of a command line; a usage error is an invalid-args failure. */
   static RebaseRequest parse(String[] args) {
-    List<String> positional = new ArrayList<>();
-    Optional<ImageRef> runImage = Optional.empty();
-    boolean force = false;
-    List<ImageRef> tags = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      switch (name) {
-        case "--force", "-force" -> force = arg.contains("=") ? Boolean.parseBoolean(value(args, i)) : true;
-        case "--run-image", "-run-image" -> {
-          runImage = Optional.of(ref(value(args, i), "--run-image"));
-          i += arg.contains("=") ? 0 : 1;
-        }
-        case "--tag", "-t" -> {
-          tags.add(ref(value(args, i), "--tag"));
-          i += arg.contains("=") ? 0 : 1;
-        }
-        default -> {
-          if (arg.startsWith("-")) {
-            throw new LifecycleException(FailureCode.INVALID_ARGS, "unknown flag " + arg + "; " + USAGE);
-          }
-          positional.add(arg);
-        }
-      }
+    RebaseCommand command = new RebaseCommand(System.out, () -> {
+      throw new IllegalStateException("parse only");
+    });
+    try {
+      command.commandLine().parseArgs(args);
+    } catch (ParameterException e) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, Failures.usageMessage(e, command));
     }
-    if (positional.size() != 1) {
-      throw new LifecycleException(FailureCode.INVALID_ARGS, USAGE);
-    }
-    return new RebaseRequest(ref(positional.get(0), "<app-image>"), runImage, force, tags);
+    return command.request();
   }
 
-  private static String value(String[] args, int i) {
-    int eq = args[i].indexOf('=');
-    if (eq >= 0) {
-      return args[i].substring(eq + 1);
+  private RebaseRequest request() {
+    List<ImageRef> more = new ArrayList<>();
+    for (String tag : tags) {
+      more.add(ref(tag, "--tag"));
     }
-    if (i + 1 >= args.length) {
-      throw new LifecycleException(FailureCode.INVALID_ARGS, args[i] + " needs a value; " + USAGE);
-    }
-    return args[i + 1];
+    return new RebaseRequest(ref(appImage, "<app-image>"),
+        Optional.ofNullable(runImage).map(r -> ref(r, "--run-image")), force, more);
   }
 
   private static ImageRef ref(String text, String what) {

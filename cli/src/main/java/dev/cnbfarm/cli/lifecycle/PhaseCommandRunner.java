@@ -1,7 +1,7 @@
 package dev.cnbfarm.cli.lifecycle;
 
 import dev.cnbfarm.cli.console.ConsoleReporter;
-import dev.cnbfarm.cli.console.GoFlags;
+import dev.cnbfarm.cli.console.Failures;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.api.SupportedApis;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -13,11 +13,16 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
- * What every {@code cnbfarm lifecycle <phase>} command shares: Go-style flags, {@code -log-level}
- * (or {@code CNB_LOG_LEVEL}), the Platform API check (exit 11), {@code ERROR:} lines, exit codes
- * from {@link FailureCode}, and the held debug lines printed when the phase fails.
+ * What every {@code cnbfarm lifecycle <phase>} command shares: Go-style flags parsed by picocli
+ * ({@link PhaseFlags}), {@code --help}, {@code -log-level} (or {@code CNB_LOG_LEVEL}), the Platform
+ * API check (exit 11), {@code ERROR:} lines and exit codes from {@link FailureCode} through the one
+ * mapper ({@link Failures}), and the held debug lines printed when the phase fails.
  */
 final class PhaseCommandRunner {
   /** The phase itself, given its resolved inputs. */
@@ -48,23 +53,64 @@ final class PhaseCommandRunner {
 
   private static int run(String name, String[] args, Set<String> flags, Map<String, String> env, PrintStream out,
       FailureCode unexpected, boolean positionalAllowed, PositionalPhase phase) {
-    ConsoleReporter reporter = new ConsoleReporter(out, "info");
-    try {
-      GoFlags f = GoFlags.parse(args, flags, Set.of("no-color"));
-      if (!positionalAllowed && !f.positional().isEmpty()) {
-        throw new LifecycleException(FailureCode.INVALID_ARGS, name + " takes no arguments, got " + f.positional());
+    PhaseRun run = new PhaseRun(name, env, out, unexpected, positionalAllowed, phase);
+    run.commandLine = new CommandLine(PhaseFlags.spec(name, flags, run)).setCommandName("cnbfarm lifecycle " + name);
+    return Failures.install(run.commandLine, out).execute(args);
+  }
+
+  /** One run of a phase: its parsed flags to {@link PhaseInputs}; its failures through {@link Failures}. */
+  private static final class PhaseRun implements Callable<Integer>, LifecycleCommands.GoFlagFailures {
+    private final String name;
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final FailureCode unexpected;
+    private final boolean positionalAllowed;
+    private final PositionalPhase phase;
+    private CommandLine commandLine;
+    private ConsoleReporter reporter;
+
+    PhaseRun(String name, Map<String, String> env, PrintStream out, FailureCode unexpected, boolean positionalAllowed,
+        PositionalPhase phase) {
+      this.name = name;
+      this.env = env;
+      this.out = out;
+      this.unexpected = unexpected;
+      this.positionalAllowed = positionalAllowed;
+      this.phase = phase;
+      this.reporter = new ConsoleReporter(out, "info");
+    }
+
+    @Override
+    public Integer call() {
+      ParseResult parsed = commandLine.getParseResult();
+      Map<String, String> flags = PhaseFlags.values(parsed);
+      List<String> positional = PhaseFlags.positional(parsed);
+      if (!positionalAllowed && !positional.isEmpty()) {
+        throw new ParameterException(commandLine, name + " takes no arguments, got " + positional);
       }
-      reporter = new ConsoleReporter(out, f.values().getOrDefault("log-level", env.getOrDefault("CNB_LOG_LEVEL", "info")));
+      reporter = new ConsoleReporter(out, flags.getOrDefault("log-level", env.getOrDefault("CNB_LOG_LEVEL", "info")));
       ApiVersion api = SupportedApis.platform(env.getOrDefault("CNB_PLATFORM_API", SupportedApis.DEFAULT_PLATFORM.toString()));
-      return phase.run(new PhaseInputs(f.values(), env, api), f.positional(), reporter);
-    } catch (LifecycleException e) {
-      reporter.flushHeld();
-      reporter.error(e.getMessage());
-      return e.code().exitCode();
-    } catch (RuntimeException e) {
-      reporter.flushHeld();
-      reporter.error(name + " failed: " + e);
+      return phase.run(new PhaseInputs(flags, env, api), positional, reporter);
+    }
+
+    @Override
+    public PrintStream errors() {
+      return out;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public int failureExit() {
       return unexpected.exitCode();
+    }
+
+    @Override
+    public void beforeError() {
+      reporter.flushHeld();
     }
   }
 

@@ -1,27 +1,35 @@
 package dev.cnbfarm.cli.run;
 
+import dev.cnbfarm.cli.console.FailurePolicy;
+import dev.cnbfarm.cli.console.Failures;
+import dev.cnbfarm.cli.console.HelpFlag;
 import dev.cnbfarm.image.dockerfile.ImageLoader;
 import dev.cnbfarm.image.dockerfile.ImageRunner;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.rootfs.LocalCache;
 import dev.cnbfarm.image.sandbox.Sandbox;
-import dev.cnbfarm.image.sandbox.SandboxException;
 import dev.cnbfarm.image.sandbox.SandboxResult;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.ImageStoreException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cnbfarm run <image> [--process <type>] [-- args...]}: runs an app image without a
@@ -31,8 +39,13 @@ import java.util.function.Supplier;
  * --process} sets {@code CNB_PROCESS_TYPE}. Output is streamed; the exit code is the process's, or
  * 125 when it never started. Needs root, as the sandbox does.
  */
-public final class RunCommand {
-  static final String USAGE = "usage: cnbfarm run <image> [--process <type>] [-- args...]";
+@Command(name = "run", customSynopsis = RunCommand.SYNOPSIS,
+    description = "Run an app image in the sandbox over its layers (rootfs cache in CNBFARM_CACHE_DIR): its "
+        + "Entrypoint, the args or its Cmd, as its user with its Env and WorkingDir; --process sets CNB_PROCESS_TYPE; "
+        + "exit code passed through (125: not started, bad arguments included); needs root.")
+public final class RunCommand implements Callable<Integer>, FailurePolicy {
+  static final String SYNOPSIS = "cnbfarm run <image> [--process <type>] [-- args...]";
+  static final String USAGE = "usage: " + SYNOPSIS;
   /** The exit code when the process never started (usage, not root, no image), as docker run's. */
   static final int ERROR = 125;
 
@@ -41,6 +54,17 @@ public final class RunCommand {
   private final PrintStream err;
   private final Supplier<ImageStore> store;
   private final BooleanSupplier isRoot;
+  @Spec
+  private CommandLine.Model.CommandSpec spec;
+  @Mixin
+  private HelpFlag help;
+  @Option(names = {"--process", "-process"}, paramLabel = "<type>", description = "sets CNB_PROCESS_TYPE")
+  private String process = "";
+  @Parameters(index = "0", arity = "0..1", paramLabel = "<image>", description = "a registry reference or "
+      + "oci:<dir>[:tag]")
+  private String image;
+  @Parameters(index = "1..*", paramLabel = "args", description = "after --: the command's args, in place of its Cmd")
+  private List<String> command = new ArrayList<>();
 
   public RunCommand(Map<String, String> env, PrintStream out, PrintStream err, Supplier<ImageStore> store) {
     this(env, out, err, store, RunCommand::runningAsRoot);
@@ -58,84 +82,101 @@ public final class RunCommand {
   /** The parsed command line. */
   record Args(String image, String process, List<String> command) {}
 
+  /** Runs {@code cnbfarm run} with these arguments; returns the process's exit code, or 125. */
   public int run(String[] args) {
-    Args parsed;
-    try {
-      parsed = parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("ERROR: " + e.getMessage());
-      err.println(USAGE);
-      return ERROR;
-    }
+    return Failures.install(commandLine(), err).execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    Args parsed = args(spec.commandLine());
     if (!isRoot.getAsBoolean()) {
       err.println("ERROR: cnbfarm run needs root: the sandbox uses mount and user namespaces and overlay mounts");
       return ERROR;
     }
-    try {
-      ImageRef ref = ImageRef.parse(parsed.image());
-      Duration limit = Duration.parse(env.getOrDefault("CNBFARM_RUN_TIMEOUT", "PT24H"));
-      ImageStore images = store.get();
-      Image image = images.read(ref);
-      try (LocalCache cache = LocalCache.open(env)) {
-        ImageRunner runner = new ImageRunner(Sandbox.create(), cache.scratch(),
-            new ImageLoader(images, cache.rootfs(), cache.downloads()), limit);
-        Map<String, String> extra = parsed.process().isEmpty() ? Map.of() : Map.of("CNB_PROCESS_TYPE", parsed.process());
-        SandboxResult result = runner.run(image, parsed.command(), extra, out::println, err::println);
-        if (result.timedOut()) {
-          err.println("ERROR: killed after CNBFARM_RUN_TIMEOUT " + limit);
-        }
-        return result.exitCode();
+    ImageRef ref = ImageRef.parse(parsed.image());
+    Duration limit = Duration.parse(env.getOrDefault("CNBFARM_RUN_TIMEOUT", "PT24H"));
+    ImageStore images = store.get();
+    Image loaded = images.read(ref);
+    try (LocalCache cache = LocalCache.open(env)) {
+      ImageRunner runner = new ImageRunner(Sandbox.create(), cache.scratch(),
+          new ImageLoader(images, cache.rootfs(), cache.downloads()), limit);
+      Map<String, String> extra = parsed.process().isEmpty() ? Map.of() : Map.of("CNB_PROCESS_TYPE", parsed.process());
+      SandboxResult result = runner.run(loaded, parsed.command(), extra, out::println, err::println);
+      if (result.timedOut()) {
+        err.println("ERROR: killed after CNBFARM_RUN_TIMEOUT " + limit);
       }
-    } catch (DateTimeParseException | IllegalArgumentException | ImageStoreException
-        | SandboxException | UncheckedIOException e) {
-      err.println("ERROR: cannot run " + parsed.image() + ": " + e.getMessage());
-      return ERROR;
-    } catch (RuntimeException e) {
-      // A hostile or broken image (an escaping layer entry, a bad whiteout, ...) never started: the
-      // documented 125 and one line, not a stack trace and exit 1.
-      err.println("ERROR: cannot run " + parsed.image() + ": " + describe(e));
-      return ERROR;
+      return result.exitCode();
     }
   }
 
-  /** The message, with its cause's when that adds something; never a class name. */
-  private static String describe(RuntimeException e) {
-    String message = e.getMessage() == null ? "internal error" : e.getMessage();
-    Throwable cause = e.getCause();
-    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-      message += ": " + cause.getMessage();
+  @Override
+  public PrintStream errors() {
+    return err;
+  }
+
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public int failureExit() {
+    return ERROR;
+  }
+
+  @Override
+  public int usageExit() {
+    return ERROR;
+  }
+
+  /** A hostile or broken image (an escaping layer entry, a bad whiteout...) never started: 125, one line. */
+  @Override
+  public Optional<String> context() {
+    return Optional.of("cannot run " + image);
+  }
+
+  @Override
+  public String needsValue(String flag) {
+    return flag + " needs a process type";
+  }
+
+  private CommandLine commandLine() {
+    return new CommandLine(this).setCommandName("cnbfarm run");
+  }
+
+  /**
+   * The image, the process and the args of a parsed command line. picocli puts the arguments after
+   * {@code --} with the others, so they are told apart here: only those may follow the image.
+   */
+  private Args args(CommandLine parsedLine) {
+    List<String> original = parsedLine.getParseResult().originalArgs();
+    int dashes = original.indexOf("--");
+    List<String> afterDashes = dashes < 0 ? List.of() : original.subList(dashes + 1, original.size());
+    if (image == null || afterDashes.size() > command.size()) {
+      throw new ParameterException(parsedLine, "an image is required");
     }
-    return message.replace('\n', ' ');
+    if (command.size() > afterDashes.size()) {
+      throw new ParameterException(parsedLine, "unexpected argument '" + command.get(0)
+          + "'; pass the command's args after --");
+    }
+    if (process.isEmpty() && parsedLine.getParseResult().hasMatchedOption("--process")) {
+      throw new ParameterException(parsedLine, "--process needs a process type");
+    }
+    return new Args(image, process, command);
   }
 
   static Args parse(String[] args) {
-    String image = null;
-    String process = "";
-    List<String> command = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--")) {
-        command.addAll(List.of(args).subList(i + 1, args.length));
-        break;
-      } else if (a.equals("--process") || a.equals("-process")) {
-        if (i + 1 == args.length || args[i + 1].isEmpty()) {
-          throw new IllegalArgumentException(a + " needs a process type");
-        }
-        process = args[++i];
-      } else if (a.startsWith("--process=")) {
-        process = a.substring("--process=".length());
-      } else if (a.startsWith("-")) {
-        throw new IllegalArgumentException("unknown flag " + a);
-      } else if (image == null) {
-        image = a;
-      } else {
-        throw new IllegalArgumentException("unexpected argument '" + a + "'; pass the command's args after --");
-      }
+    RunCommand run = new RunCommand(Map.of(), System.out, System.err, () -> {
+      throw new IllegalStateException("parse only");
+    });
+    CommandLine line = run.commandLine();
+    try {
+      line.parseArgs(args);
+      return run.args(line);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(Failures.usageMessage(e, run), e);
     }
-    if (image == null) {
-      throw new IllegalArgumentException("an image is required");
-    }
-    return new Args(image, process, command);
   }
 
   private static boolean runningAsRoot() {

@@ -72,7 +72,8 @@ class BuilderCreateCommandTest {
   @Test
   void missingFlagsAreExit3() {
     assertThat(create("--config", "builder.toml")).isEqualTo(3);
-    assertThat(printed()).isEqualTo("ERROR: " + BuilderCreateCommand.USAGE + "\n");
+    assertThat(printed()).isEqualTo("ERROR: " + BuilderCreateCommand.USAGE + "\n"
+        + "Try 'cnbfarm builder create --help' for usage.\n");
   }
 
   private LayoutRef baseImage(List<String> env) throws IOException {

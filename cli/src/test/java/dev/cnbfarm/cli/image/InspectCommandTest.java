@@ -142,7 +142,7 @@ class InspectCommandTest {
   @Test
   void noImageIsExit3() {
     assertThat(inspect()).isEqualTo(3);
-    assertThat(printed()).isEqualTo("ERROR: " + InspectCommand.USAGE + "\n");
+    assertThat(printed()).isEqualTo("ERROR: " + InspectCommand.USAGE + "\nTry 'cnbfarm inspect --help' for usage.\n");
   }
 
   private LayoutRef baseImage() throws IOException {

@@ -93,7 +93,7 @@ class RebaseCommandTest {
   @Test
   void badArgumentsAreExit3() {
     assertThat(rebase()).isEqualTo(3);
-    assertThat(printed()).isEqualTo("ERROR: " + RebaseCommand.USAGE + "\n");
+    assertThat(printed()).isEqualTo("ERROR: " + RebaseCommand.USAGE + "\nTry 'cnbfarm rebase --help' for usage.\n");
     bytes.reset();
     assertThat(rebase("a", "--run-image")).isEqualTo(3);
     assertThat(printed()).startsWith("ERROR: --run-image needs a value");

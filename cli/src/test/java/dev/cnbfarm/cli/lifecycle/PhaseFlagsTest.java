@@ -1,0 +1,92 @@
+package dev.cnbfarm.cli.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** The lifecycle commands' flags parse as Go's {@code flag} package parses them (was GoFlagsTest). */
+class PhaseFlagsTest {
+  private static final Set<String> FLAGS = Set.of("app", "layers");
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+  private static ParseResult parse(String... args) {
+    return new CommandLine(PhaseFlags.spec("exporter", FLAGS, (Runnable) () -> {})).parseArgs(args);
+  }
+
+  private int run(String... args) {
+    return PhaseCommandRunner.run("builder", args, FLAGS, Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8),
+        dev.cnbfarm.lifecycle.failure.FailureCode.BUILD_ERROR, (in, reporter) -> 0);
+  }
+
+  private String printed() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void acceptsEveryGoSpelling() {
+    ParseResult f = parse("-app", "/a", "--layers=/l", "-no-color", "rest", "-x");
+    assertThat(PhaseFlags.values(f)).containsEntry("app", "/a").containsEntry("layers", "/l")
+        .containsEntry("no-color", "true");
+    assertThat(PhaseFlags.positional(f)).containsExactly("rest", "-x");
+  }
+
+  @Test
+  void stopsAtDoubleDash() {
+    assertThat(PhaseFlags.positional(parse("-app", "/a", "--", "-layers"))).containsExactly("-layers");
+  }
+
+  @Test
+  void theLastValueWinsAndAValueMayStartWithADash() {
+    assertThat(PhaseFlags.values(parse("-app", "a", "--app", "-b", "-app=", "-layers", "-app")))
+        .containsEntry("app", "").containsEntry("layers", "-app");
+  }
+
+  @Test
+  void aBooleanTakesAnEqualsValue() {
+    assertThat(PhaseFlags.values(parse("-no-color=false"))).containsEntry("no-color", "false");
+  }
+
+  @Test
+  void theCanonicalSpellingParsesToTheSameFlagsAndArguments() {
+    ParseResult f = parse("-app", "a=b", "--layers", "-x", "img", "-y");
+    ParseResult again = parse(PhaseFlags.canonical(f));
+    assertThat(PhaseFlags.values(again)).isEqualTo(PhaseFlags.values(f)).containsEntry("app", "a=b");
+    assertThat(PhaseFlags.positional(again)).containsExactly("img", "-y");
+  }
+
+  @Test
+  void rejectsUnknownFlagWithInvalidArgsCode() {
+    assertThat(run("-bogus", "x")).isEqualTo(3);
+    assertThat(printed()).isEqualTo("ERROR: flag provided but not defined: -bogus\n"
+        + "Try 'cnbfarm lifecycle builder --help' for usage.\n");
+  }
+
+  @Test
+  void rejectsStringFlagWithoutValue() {
+    assertThat(run("-app")).isEqualTo(3);
+    assertThat(printed()).startsWith("ERROR: flag needs an argument: -app\n");
+  }
+
+  @Test
+  void helpExitsZeroWithoutRunningThePhase() {
+    assertThat(PhaseCommandRunner.run("builder", new String[] {"-help"}, FLAGS, Map.of(),
+        new PrintStream(bytes, true, StandardCharsets.UTF_8), dev.cnbfarm.lifecycle.failure.FailureCode.BUILD_ERROR,
+        (in, reporter) -> 9)).isZero();
+    assertThat(printed()).startsWith("Usage: cnbfarm lifecycle builder [flags]");
+  }
+
+  @Test
+  void everyFlagOfEveryPhaseHasHelp() {
+    for (Set<String> flags : java.util.List.of(DetectorCommand.FLAGS, BuilderCommand.FLAGS, ExtenderCommand.FLAGS,
+        ExporterCommand.FLAGS)) {
+      assertThat(PhaseFlags.DOCS.keySet()).containsAll(flags);
+    }
+  }
+}
