@@ -16,15 +16,16 @@ import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.platform.Plan;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.cnbfarm.lifecycle.export.ExportReport;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * {@link PlatformFiles} as files on this machine, at the paths the lifecycle commands resolved
- * ({@code -group}, {@code -plan}, {@code -analyzed}, {@code -generated}, {@code -extended}).
+ * ({@code -group}, {@code -plan}, {@code -analyzed}, {@code -generated}, {@code -extended}, {@code -report}).
  * Immutable; not safe for two phases writing the same paths at once.
  */
-public record PlatformDirectory(Path group, Path plan, Path analyzed, Path generated, Path extended)
+public record PlatformDirectory(Path group, Path plan, Path analyzed, Path generated, Path extended, Path report)
     implements PlatformFiles {
 
   @Override
@@ -79,6 +80,16 @@ public record PlatformDirectory(Path group, Path plan, Path analyzed, Path gener
   @Override
   public List<DockerfileStep> dockerfiles(ApiVersion platformApi, Group groupValue, ExtendKind kind, Path appDir) {
     return ExtendPlan.collect(platformApi, generated, groupValue, kind, appDir);
+  }
+
+  @Override
+  public Path extendedDir() {
+    return extended;
+  }
+
+  @Override
+  public void writeReport(ExportReport value) {
+    value.write(report);
   }
 
   @Override

@@ -9,12 +9,13 @@ import dev.cnbfarm.lifecycle.extend.ExtendKind;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.platform.Plan;
+import dev.cnbfarm.lifecycle.export.ExportReport;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The port through which the phases read and write the platform files (platform.md "Outputs"):
- * group.toml, plan.toml, analyzed.toml, {@code <generated>} and {@code <extended>}. The lifecycle
+ * group.toml, plan.toml, analyzed.toml, {@code <generated>}, {@code <extended>} and report.toml. The lifecycle
  * commands use {@link PlatformDirectory}, the files where the reference lifecycle puts them; a
  * worker can keep them elsewhere. Implementations say whether they are thread-safe.
  */
@@ -48,6 +49,12 @@ public interface PlatformFiles {
 
   /** The Dockerfiles of {@code kind} in {@code <generated>}, in group order (extensions.md §6.3). */
   List<DockerfileStep> dockerfiles(ApiVersion platformApi, Group group, ExtendKind kind, Path appDir);
+
+  /** {@code <extended>}: where the run-kind extend left the extended run image, read by export. */
+  Path extendedDir();
+
+  /** Writes the exporter's report.toml (platform.md "exporter" outputs). */
+  void writeReport(ExportReport report);
 
   /** Writes the extended run image to {@code <extended>/run/<digest>} as a sparse OCI layout. */
   SparseLayout writeExtendedRun(Image base, ImageState extended, List<String> layerOwners);

@@ -23,7 +23,7 @@ class PlatformDirectoryTest {
 
   private PlatformDirectory files() {
     return new PlatformDirectory(tmp.resolve("g/group.toml"), tmp.resolve("p/plan.toml"), tmp.resolve("a/analyzed.toml"),
-        tmp.resolve("generated"), tmp.resolve("extended"));
+        tmp.resolve("generated"), tmp.resolve("extended"), tmp.resolve("r/report.toml"));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.cnbfarm.cli.lifecycle;
 
+import dev.cnbfarm.lifecycle.phase.PhaseFlag;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,37 +22,6 @@ import picocli.CommandLine.ParseResult;
  */
 final class PhaseFlags {
   /** Flag → what it is, its env var and its default, as the README's tables give them. */
-  static final Map<String, String> DOCS = Map.ofEntries(
-      Map.entry("app", "the application directory (CNB_APP_DIR; default /workspace)"),
-      Map.entry("buildpacks", "the buildpacks directory (CNB_BUILDPACKS_DIR; default /cnb/buildpacks)"),
-      Map.entry("extensions", "the extensions directory (CNB_EXTENSIONS_DIR; default /cnb/extensions; Platform API "
-          + "0.10+)"),
-      Map.entry("order", "order.toml (CNB_ORDER_PATH; default <layers>/order.toml if present, else /cnb/order.toml)"),
-      Map.entry("group", "group.toml (CNB_GROUP_PATH; default <layers>/group.toml)"),
-      Map.entry("plan", "plan.toml (CNB_PLAN_PATH; default <layers>/plan.toml)"),
-      Map.entry("layers", "the layers directory (CNB_LAYERS_DIR; default /layers)"),
-      Map.entry("platform", "the platform directory (CNB_PLATFORM_DIR; default /platform)"),
-      Map.entry("generated", "the generated Dockerfiles directory (CNB_GENERATED_DIR; default <layers>/generated; "
-          + "Platform API 0.10+)"),
-      Map.entry("analyzed", "analyzed.toml (CNB_ANALYZED_PATH; default <layers>/analyzed.toml)"),
-      Map.entry("run", "run.toml (CNB_RUN_PATH; default /cnb/run.toml)"),
-      Map.entry("build-config", "the build config directory (CNB_BUILD_CONFIG_DIR; default /cnb/build-config; "
-          + "Platform API 0.11+)"),
-      Map.entry("log-level", "debug, info, warn or error (CNB_LOG_LEVEL; default info)"),
-      Map.entry("kind", "build or run (CNB_EXTEND_KIND; default build; Platform API 0.12+)"),
-      Map.entry("extended", "the extended layers directory (CNB_EXTENDED_DIR; default <layers>/extended)"),
-      Map.entry("uid", "the CNB user id (CNB_USER_ID; extender default: the build image's, exporter: required)"),
-      Map.entry("gid", "the CNB group id (CNB_GROUP_ID; extender default: the build image's, exporter: required)"),
-      Map.entry("kaniko-cache-ttl", "TTL of cnbfarm's layer cache (CNB_KANIKO_CACHE_TTL; default 336h)"),
-      Map.entry("build-image", "the build image, cnbfarm's flag (CNB_BUILD_IMAGE; default [build-image] reference "
-          + "of analyzed.toml)"),
-      Map.entry("launcher", "the launcher (CNB_LAUNCHER_PATH; default /cnb/lifecycle/launcher, else cnbfarm's sh "
-          + "launcher)"),
-      Map.entry("report", "report.toml (CNB_REPORT_PATH; default <layers>/report.toml)"),
-      Map.entry("project-metadata", "project-metadata.toml (CNB_PROJECT_METADATA_PATH; default "
-          + "<layers>/project-metadata.toml)"),
-      Map.entry("no-color", "accepted as the reference's; cnbfarm prints no colour"));
-
   private static final String NO_COLOR = "no-color";
 
   private PhaseFlags() {}
@@ -79,12 +50,14 @@ final class PhaseFlags {
     return spec;
   }
 
-  private static String describe(String flag) {
-    String doc = DOCS.get(flag);
-    if (doc == null) {
-      throw new IllegalStateException("flag -" + flag + " has no help in PhaseFlags.DOCS");
+  /** The flag's help from the one table, {@link PhaseFlag}; {@code -no-color} is the only flag outside it. */
+  static String describe(String flag) {
+    if (flag.equals(NO_COLOR)) {
+      return "accepted as the reference's; cnbfarm prints no colour";
     }
-    return doc;
+    return Arrays.stream(PhaseFlag.values()).filter(f -> f.flag().equals(flag)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("flag -" + flag + " is not in PhaseFlag, the one table"))
+        .help();
   }
 
   private static String label(String flag) {

@@ -3,8 +3,10 @@ package dev.cnbfarm.cli.lifecycle;
 import dev.cnbfarm.engine.PlatformDirectory;
 import dev.cnbfarm.engine.build.BuildInputs;
 import dev.cnbfarm.engine.detect.DetectInputs;
+import dev.cnbfarm.engine.export.ExportInputs;
 import dev.cnbfarm.engine.extend.ExtendInputs;
 import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.image.ref.InvalidImageRefException;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
@@ -12,6 +14,8 @@ import dev.cnbfarm.lifecycle.phase.GoDuration;
 import dev.cnbfarm.lifecycle.phase.PhaseFlag;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -58,10 +62,48 @@ public final class PhaseRecords {
         PhaseFlag.BUILD_CONFIG.path(in), PhaseFlag.BUILD_IMAGE.explicit(in), uid, gid, experimentalMode(in));
   }
 
+  /**
+   * The exporter's inputs: {@code images} are the app image and its extra tags; {@code -uid} and
+   * {@code -gid} (or {@code CNB_USER_ID}, {@code CNB_GROUP_ID}) are required.
+   */
+  public static ExportInputs export(PhaseInputs in, List<String> images) {
+    if (images.isEmpty()) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "at least one image name is required: "
+          + "cnbfarm lifecycle exporter [flags] <image> [<image>...]");
+    }
+    List<ImageRef> targets = new ArrayList<>();
+    for (String image : images) {
+      try {
+        targets.add(ImageRef.parse(image));
+      } catch (InvalidImageRefException e) {
+        throw new LifecycleException(FailureCode.INVALID_ARGS, "bad image name '" + image + "': " + e.getMessage(), e);
+      }
+    }
+    return new ExportInputs(in.platformApi(), PhaseFlag.LAYERS.path(in), PhaseFlag.APP.path(in),
+        PhaseFlag.LAUNCHER.path(in), PhaseFlag.PROJECT_METADATA.path(in), PhaseFlag.RUN.path(in), targets,
+        requiredId(in, PhaseFlag.UID), requiredId(in, PhaseFlag.GID));
+  }
+
+  private static int requiredId(PhaseInputs in, PhaseFlag flag) {
+    String text = flag.value(in);
+    if (text.isEmpty()) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "-" + flag.flag() + " (or " + flag.envVar() + ") is required");
+    }
+    try {
+      int v = Integer.parseInt(text);
+      if (v >= 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new LifecycleException(FailureCode.INVALID_ARGS, "-" + flag.flag() + " '" + text + "' is not a user or group id");
+  }
+
   /** The platform files where the flags, env vars and defaults put them. */
   public static PlatformDirectory files(PhaseInputs in) {
     return new PlatformDirectory(PhaseFlag.GROUP.path(in), PhaseFlag.PLAN.path(in), PhaseFlag.ANALYZED.path(in),
-        PhaseFlag.GENERATED.path(in), PhaseFlag.EXTENDED.path(in));
+        PhaseFlag.GENERATED.path(in), PhaseFlag.EXTENDED.path(in), PhaseFlag.REPORT.path(in));
   }
 
   /** {@code -kaniko-cache-ttl}, {@code CNB_KANIKO_CACHE_TTL}, {@code 336h}: the extension layer cache's TTL. */

@@ -146,10 +146,11 @@ class PhaseRecordsTest {
   }
 
   @Test
-  void everyFlagOfTheDetectorBuilderAndExtenderIsInTheTable() {
+  void everyFlagOfEveryPhaseCommandIsInTheTable() {
     Set<String> table = Arrays.stream(PhaseFlag.values()).map(PhaseFlag::flag).collect(Collectors.toSet());
 
-    assertThat(Stream.of(DetectorCommand.FLAGS, BuilderCommand.FLAGS, ExtenderCommand.FLAGS).flatMap(Set::stream))
+    assertThat(Stream.of(DetectorCommand.FLAGS, BuilderCommand.FLAGS, ExtenderCommand.FLAGS, ExporterCommand.FLAGS)
+        .flatMap(Set::stream))
         .allSatisfy(f -> assertThat(table).contains(f));
   }
 }

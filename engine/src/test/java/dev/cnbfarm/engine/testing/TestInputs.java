@@ -77,7 +77,7 @@ public final class TestInputs {
 
   public PlatformDirectory files() {
     return new PlatformDirectory(PhaseFlag.GROUP.path(in), PhaseFlag.PLAN.path(in), PhaseFlag.ANALYZED.path(in),
-        PhaseFlag.GENERATED.path(in), PhaseFlag.EXTENDED.path(in));
+        PhaseFlag.GENERATED.path(in), PhaseFlag.EXTENDED.path(in), PhaseFlag.REPORT.path(in));
   }
 
   private OptionalInt number(PhaseFlag flag) {

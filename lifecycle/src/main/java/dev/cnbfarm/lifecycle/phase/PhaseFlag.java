@@ -12,30 +12,39 @@ import java.util.Optional;
  * engine's typed inputs; phases never see flags. Immutable.
  */
 public enum PhaseFlag {
-  APP("app", "CNB_APP_DIR", Default.FIXED, "/workspace", ""),
-  BUILDPACKS("buildpacks", "CNB_BUILDPACKS_DIR", Default.FIXED, "/cnb/buildpacks", ""),
-  EXTENSIONS("extensions", "CNB_EXTENSIONS_DIR", Default.FIXED, "/cnb/extensions", ""),
-  LAYERS("layers", "CNB_LAYERS_DIR", Default.FIXED, "/layers", ""),
-  PLATFORM("platform", "CNB_PLATFORM_DIR", Default.FIXED, "/platform", ""),
-  BUILD_CONFIG("build-config", "CNB_BUILD_CONFIG_DIR", Default.FIXED, "/cnb/build-config", "0.11"),
-  RUN("run", "CNB_RUN_PATH", Default.FIXED, "/cnb/run.toml", "0.12"),
+  APP("app", "CNB_APP_DIR", Default.FIXED, "/workspace", "", "the application directory"),
+  BUILDPACKS("buildpacks", "CNB_BUILDPACKS_DIR", Default.FIXED, "/cnb/buildpacks", "", "the buildpacks directory"),
+  EXTENSIONS("extensions", "CNB_EXTENSIONS_DIR", Default.FIXED, "/cnb/extensions", "", "the extensions directory"),
+  LAYERS("layers", "CNB_LAYERS_DIR", Default.FIXED, "/layers", "", "the layers directory"),
+  PLATFORM("platform", "CNB_PLATFORM_DIR", Default.FIXED, "/platform", "", "the platform directory"),
+  BUILD_CONFIG("build-config", "CNB_BUILD_CONFIG_DIR", Default.FIXED, "/cnb/build-config", "0.11",
+      "the build config directory"),
+  RUN("run", "CNB_RUN_PATH", Default.FIXED, "/cnb/run.toml", "0.12", "run.toml"),
   /** {@code <layers>/order.toml} if present, else {@code /cnb/order.toml} (platform.md "detector"). */
-  ORDER("order", "CNB_ORDER_PATH", Default.ORDER, "order.toml", ""),
-  GROUP("group", "CNB_GROUP_PATH", Default.IN_LAYERS, "group.toml", ""),
-  PLAN("plan", "CNB_PLAN_PATH", Default.IN_LAYERS, "plan.toml", ""),
-  ANALYZED("analyzed", "CNB_ANALYZED_PATH", Default.IN_LAYERS, "analyzed.toml", ""),
-  GENERATED("generated", "CNB_GENERATED_DIR", Default.IN_LAYERS, "generated", ""),
-  EXTENDED("extended", "CNB_EXTENDED_DIR", Default.IN_LAYERS, "extended", "0.12"),
-  KIND("kind", "CNB_EXTEND_KIND", Default.FIXED, "build", "0.12"),
-  /** Default: the {@code [build-image] reference} of analyzed.toml. */
-  BUILD_IMAGE("build-image", "CNB_BUILD_IMAGE", Default.NONE, "", ""),
-  /** Default: the build image's {@code CNB_USER_ID}, else its user. */
-  UID("uid", "CNB_USER_ID", Default.NONE, "", ""),
-  /** Default: the build image's {@code CNB_GROUP_ID}, else its user's group. */
-  GID("gid", "CNB_GROUP_ID", Default.NONE, "", ""),
-  /** The extension layer cache's TTL, a Go duration (decisions.md #16). */
-  KANIKO_CACHE_TTL("kaniko-cache-ttl", "CNB_KANIKO_CACHE_TTL", Default.FIXED, "336h", ""),
-  LOG_LEVEL("log-level", "CNB_LOG_LEVEL", Default.FIXED, "info", "");
+  ORDER("order", "CNB_ORDER_PATH", Default.ORDER, "order.toml", "", "order.toml"),
+  GROUP("group", "CNB_GROUP_PATH", Default.IN_LAYERS, "group.toml", "", "group.toml"),
+  PLAN("plan", "CNB_PLAN_PATH", Default.IN_LAYERS, "plan.toml", "", "plan.toml"),
+  ANALYZED("analyzed", "CNB_ANALYZED_PATH", Default.IN_LAYERS, "analyzed.toml", "", "analyzed.toml"),
+  GENERATED("generated", "CNB_GENERATED_DIR", Default.IN_LAYERS, "generated", "",
+      "the generated Dockerfiles directory"),
+  EXTENDED("extended", "CNB_EXTENDED_DIR", Default.IN_LAYERS, "extended", "0.12", "the extended layers directory"),
+  KIND("kind", "CNB_EXTEND_KIND", Default.FIXED, "build", "0.12", "build or run"),
+  BUILD_IMAGE("build-image", "CNB_BUILD_IMAGE", Default.NONE, "[build-image] reference of analyzed.toml", "",
+      "the build image, cnbfarm's flag"),
+  UID("uid", "CNB_USER_ID", Default.NONE, "extender: the build image's CNB_USER_ID, else its user; exporter: "
+      + "required", "", "the CNB user id"),
+  GID("gid", "CNB_GROUP_ID", Default.NONE, "extender: the build image's CNB_GROUP_ID, else its user's group; "
+      + "exporter: required", "", "the CNB group id"),
+  /** A Go duration (decisions.md #16). */
+  KANIKO_CACHE_TTL("kaniko-cache-ttl", "CNB_KANIKO_CACHE_TTL", Default.FIXED, "336h", "",
+      "TTL of cnbfarm's extension layer cache"),
+  /** The builder's launcher when the file exists, else cnbfarm's sh launcher. */
+  LAUNCHER("launcher", "CNB_LAUNCHER_PATH", Default.FIXED, "/cnb/lifecycle/launcher", "",
+      "the launcher (cnbfarm's sh launcher when the file is absent)"),
+  PROJECT_METADATA("project-metadata", "CNB_PROJECT_METADATA_PATH", Default.IN_LAYERS, "project-metadata.toml", "",
+      "project-metadata.toml"),
+  REPORT("report", "CNB_REPORT_PATH", Default.IN_LAYERS, "report.toml", "", "report.toml"),
+  LOG_LEVEL("log-level", "CNB_LOG_LEVEL", Default.FIXED, "info", "", "debug, info, warn or error");
 
   private enum Default { FIXED, IN_LAYERS, ORDER, NONE }
 
@@ -44,13 +53,31 @@ public enum PhaseFlag {
   private final Default kind;
   private final String fallback;
   private final String since;
+  private final String about;
 
-  PhaseFlag(String flag, String envVar, Default kind, String fallback, String since) {
+  /**
+   * @param fallback the default: a value, a name under {@code <layers>}, or for {@link Default#NONE}
+   *     the words that say where the default comes from (the value itself is then empty)
+   * @param about what the input is, for the commands' help
+   */
+  PhaseFlag(String flag, String envVar, Default kind, String fallback, String since, String about) {
     this.flag = flag;
     this.envVar = envVar;
     this.kind = kind;
     this.fallback = fallback;
     this.since = since;
+    this.about = about;
+  }
+
+  /** The one-line help of the flag: what it is, its env var, its default and the Platform API it needs. */
+  public String help() {
+    String byDefault = switch (kind) {
+      case FIXED -> "default " + fallback;
+      case IN_LAYERS -> "default <layers>/" + fallback;
+      case ORDER -> "default <layers>/order.toml if present, else /cnb/order.toml";
+      case NONE -> "default: " + fallback;
+    };
+    return about + " (" + envVar + "; " + byDefault + (since.isEmpty() ? "" : "; Platform API " + since + "+") + ")";
   }
 
   /** The flag's name, without its dash. */
@@ -91,7 +118,8 @@ public enum PhaseFlag {
 
   private String defaultValue(PhaseInputs in) {
     return switch (kind) {
-      case FIXED, NONE -> fallback;
+      case FIXED -> fallback;
+      case NONE -> "";
       case IN_LAYERS -> LAYERS.path(in).resolve(fallback).toString();
       case ORDER -> {
         Path inLayers = LAYERS.path(in).resolve(fallback);

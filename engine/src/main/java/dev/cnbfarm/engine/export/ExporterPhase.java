@@ -1,0 +1,42 @@
+package dev.cnbfarm.engine.export;
+
+import dev.cnbfarm.engine.PlatformFiles;
+import dev.cnbfarm.image.export.ExportRequest;
+import dev.cnbfarm.image.export.ExportResult;
+import dev.cnbfarm.image.export.Exporter;
+import dev.cnbfarm.image.store.BlobPush;
+import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.lifecycle.export.BuildMetadataLabel;
+import dev.cnbfarm.lifecycle.platform.RunMetadata;
+import dev.cnbfarm.lifecycle.report.Reporter;
+
+/**
+ * The exporter phase (platform.md "exporter", design.md §4): the app image from the build's
+ * layers, the run image (extended or not) and the metadata, through {@link Exporter}'s publish,
+ * assemble and push; report.toml through the port. Returns the digest and the per-layer outcomes.
+ * Stateless apart from its ports; one instance may run several exports one after another.
+ */
+public final class ExporterPhase {
+  private final ImageStore store;
+  private final PlatformFiles files;
+  private final Reporter reporter;
+
+  public ExporterPhase(ImageStore store, PlatformFiles files, Reporter reporter) {
+    this.store = store;
+    this.files = files;
+    this.reporter = reporter;
+  }
+
+  /** Exports, writes report.toml and returns the result; failures are {@code CnbfarmException}s (exit 62). */
+  public ExportResult run(ExportInputs in) {
+    ExportRequest request = new ExportRequest(in.layers(), in.app(), in.launcher(), in.projectMetadata(),
+        files.extendedDir(), files.readAnalyzed(), files.readGroup(), RunMetadata.read(in.run()),
+        new BuildMetadataLabel.Launcher("", "", ""), in.targets(), in.uid(), in.gid(), in.platformApi().toString());
+    ExportResult result = new Exporter(store, reporter).export(request);
+    files.writeReport(result.report());
+    reporter.info("*** Digest: " + result.digest());
+    reporter.debug("layer blobs: uploaded " + result.count(BlobPush.Outcome.UPLOADED) + ", mounted "
+        + result.count(BlobPush.Outcome.MOUNTED) + ", already present " + result.count(BlobPush.Outcome.EXISTED));
+    return result;
+  }
+}
