@@ -125,7 +125,7 @@ public final class ExtendBenchmark {
 
   /** A persistent layer cache: one extend fills it, an identical second one must run nothing. */
   private CachedExtend cachedSecondExtend(ExtendFixture fx, ImageStore store, ExtendWorkspace workspace) {
-    DebianBase.delete(workspace.root().resolve("layer-cache"));
+    DebianBase.delete(workspace.localLayerCache());
     ExtenderPhase.Outcome fill = fx.extend(store, workspace, "336h", new StepClock());
     ExtendCheck.verify(fill, 3, 0, true, BLOB_MB * MIB);
     long start = System.nanoTime();

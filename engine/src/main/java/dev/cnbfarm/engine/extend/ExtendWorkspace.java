@@ -64,6 +64,11 @@ public final class ExtendWorkspace {
         .orElseGet(() -> new HeldLayerCache(new DirectoryLayerCache(cache.layerCache(), ttl, clock), cache.blobs()));
   }
 
+  /** The local extension layer cache's directory (used when no shared repository is set). */
+  public Path localLayerCache() {
+    return cache.layerCache();
+  }
+
   public ScratchSpace scratch() {
     return cache.scratch();
   }
