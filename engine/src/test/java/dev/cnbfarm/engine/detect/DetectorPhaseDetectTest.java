@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Buildpack detection through {@link DetectorPhase} with real shell scripts: order resolution,
- * the build plan, exit codes, the detect environment, concurrency and input errors (buildpack.md
- * "Phase #1: Detection"; platform.md "detector").
+ * the build plan, exit codes, concurrency and input errors (buildpack.md
+ * "Phase #1: Detection"; platform.md "detector"). The detect environment: {@link
+ * DetectorPhaseEnvironmentTest}.
  */
 class DetectorPhaseDetectTest {
   @TempDir Path tmp;
@@ -285,90 +286,6 @@ class DetectorPhaseDetectTest {
     assertThat(ids(Group.read(fx.groupPath()).buildpacks())).containsExactly("bp/a");
   }
 
-  // ---- detect environment
-
-  @ParameterizedTest
-  @ValueSource(strings = {"0.12", "0.13"})
-  void runsDetectWithSpecArgumentsEnvironmentAndWorkingDir(String api) {
-    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of("ext/a")))
-        .env("HOME", "/home/cnb").env("SECRET_TOKEN", "do-not-leak").platformEnv("USER_VAR", "from-user");
-    BuildpackFixture bp = fx.buildpack("bp/a").detect(dump(fx, "bp"));
-    BuildpackFixture ext = fx.extension("ext/a").detect(dump(fx, "ext"));
-
-    fx.detect(api);
-
-    Map<String, String> bpEnv = Fixtures.envDump(fx.logFile("bp.env"));
-    assertThat(bpEnv).containsEntry("CNB_BUILDPACK_DIR", bp.dir().toString())
-        .containsEntry("CNB_PLATFORM_DIR", fx.platform().toString())
-        .containsEntry("HOME", "/home/cnb").containsEntry("USER_VAR", "from-user")
-        .doesNotContainKeys("SECRET_TOKEN", "CNB_EXTENSION_DIR", "CNB_OUTPUT_DIR", "CNB_EXPERIMENTAL_MODE");
-    assertThat(Fixtures.read(fx.logFile("bp.args")).strip())
-        .isEqualTo(fx.platform() + " " + bpEnv.get("CNB_BUILD_PLAN_PATH"));
-    assertThat(Fixtures.read(fx.logFile("bp.pwd")).strip()).isEqualTo(fx.app().toString());
-
-    Map<String, String> extEnv = Fixtures.envDump(fx.logFile("ext.env"));
-    assertThat(extEnv).containsEntry("CNB_EXTENSION_DIR", ext.dir().toString())
-        .containsEntry("CNB_PLATFORM_DIR", fx.platform().toString()).containsKey("CNB_BUILD_PLAN_PATH")
-        .doesNotContainKeys("CNB_BUILDPACK_DIR", "SECRET_TOKEN");
-    assertThat(extEnv.get("CNB_BUILD_PLAN_PATH")).isNotEqualTo(bpEnv.get("CNB_BUILD_PLAN_PATH"));
-    assertThat(Fixtures.read(fx.logFile("ext.pwd")).strip()).isEqualTo(fx.app().toString());
-  }
-
-  @Test
-  void readsThePlanFromTheBuildPlanPath() {
-    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of()));
-    fx.buildpack("bp/a").detect("printf '[[provides]]\\nname = \"p\"\\n[[requires]]\\nname = \"p\"\\n' > \"$2\"");
-
-    fx.detect("0.13");
-
-    assertThat(Plan.read(fx.planPath()).entries()).hasSize(1);
-  }
-
-  @Test
-  void prependsAPlatformPathToTheLifecyclePath() {
-    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of())).platformEnv("PATH", "/opt/user/bin");
-    fx.buildpack("bp/a").detect("echo \"$PATH\" > '" + fx.logFile("path") + "'");
-
-    fx.detect("0.13");
-
-    assertThat(Fixtures.read(fx.logFile("path")).strip()).isEqualTo("/opt/user/bin:/usr/local/bin:/usr/bin:/bin");
-  }
-
-  @Test
-  void appliesBuildConfigEnvRulesAfterThePlatformEnvAndHonoursClearEnv() {
-    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a", "bp/clear"), List.of()))
-        .platformEnv("APPENDED", "user").platformEnv("PREPENDED", "user").platformEnv("OVERRIDDEN", "user")
-        .platformEnv("DEFAULTED", "user")
-        .buildConfigEnv("APPENDED.append", "op").buildConfigEnv("APPENDED.delim", ":")
-        .buildConfigEnv("PREPENDED.prepend", "op").buildConfigEnv("PREPENDED.delim", ",")
-        .buildConfigEnv("OVERRIDDEN.override", "op").buildConfigEnv("DEFAULTED.default", "op")
-        .buildConfigEnv("FRESH.default", "op").buildConfigEnv("PLAIN", "op");
-    fx.buildpack("bp/a").detect(dump(fx, "bp"));
-    fx.buildpack("bp/clear").clearEnv().detect(dump(fx, "clear"));
-
-    fx.detect("0.13");
-
-    assertThat(Fixtures.envDump(fx.logFile("bp.env"))).contains(Map.entry("APPENDED", "user:op"),
-        Map.entry("PREPENDED", "op,user"), Map.entry("OVERRIDDEN", "op"), Map.entry("DEFAULTED", "user"),
-        Map.entry("FRESH", "op"), Map.entry("PLAIN", "op"));
-    assertThat(Fixtures.envDump(fx.logFile("clear.env"))).contains(Map.entry("APPENDED", "op"),
-        Map.entry("PREPENDED", "op"), Map.entry("OVERRIDDEN", "op"), Map.entry("DEFAULTED", "op"),
-        Map.entry("FRESH", "op"));
-  }
-
-  @Test
-  void aPlainBuildConfigEnvFileIsADefaultThatThePlatformEnvWins() {
-    Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of()))
-        .platformEnv("CHOSEN", "user").buildConfigEnv("CHOSEN", "op")
-        .platformEnv("FORCED", "user").buildConfigEnv("FORCED.override", "op");
-    fx.buildpack("bp/a").detect(dump(fx, "bp"));
-
-    fx.detect("0.13");
-
-    assertThat(Fixtures.envDump(fx.logFile("bp.env"))).contains(Map.entry("CHOSEN", "user"),
-        Map.entry("FORCED", "op"));
-  }
-
   // ---- concurrency
 
   @Test
@@ -503,7 +420,7 @@ class DetectorPhaseDetectTest {
         .contains("bp_a").contains("malformed TOML at line 4"));
   }
 
-  private static String dump(Fixtures fx, String name) {
+  static String dump(Fixtures fx, String name) {
     return "env > '" + fx.logFile(name + ".env") + "'\npwd > '" + fx.logFile(name + ".pwd") + "'\n"
         + "echo \"$1 $2\" > '" + fx.logFile(name + ".args") + "'";
   }
