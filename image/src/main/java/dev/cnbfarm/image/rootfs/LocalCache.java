@@ -14,12 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +64,6 @@ public final class LocalCache implements AutoCloseable {
   /** The default budget, as {@link #MAX_BYTES_ENV} would spell it. */
   public static final String DEFAULT_MAX = "20g";
 
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmg]?)");
 
   private final Path root;
   private final long maxBytes;
@@ -160,21 +157,12 @@ public final class LocalCache implements AutoCloseable {
    * @throws IllegalArgumentException naming {@code setting} if {@code text} is not one
    */
   public static long size(String setting, String text) {
-    Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException(setting + "='" + text + "' is not a size (bytes, or a number with k, m or g)");
+    OptionalLong bytes = ByteSize.parse(text);
+    if (bytes.isPresent()) {
+      return bytes.getAsLong();
     }
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      default -> 0;
-    };
-    long n = Long.parseLong(m.group(1));
-    if (n > (Long.MAX_VALUE >> shift)) {
-      throw new IllegalArgumentException(setting + "='" + text + "' is too large");
-    }
-    return n << shift;
+    throw new IllegalArgumentException(setting + "='" + text + "' is "
+        + (ByteSize.looksLikeSize(text) ? "too large" : "not a size (bytes, or a number with k, m or g)"));
   }
 
   public Path root() {

@@ -1,8 +1,8 @@
 package dev.cnbfarm.image.sandbox;
 
+import dev.cnbfarm.image.rootfs.ByteSize;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -116,21 +116,9 @@ public record SandboxLimits(
     return new SandboxLimits(pids < 1 ? DEFAULT_PIDS : pids, memory, cpus, disk);
   }
 
-  /** {@code 4g}, {@code 512m}, {@code 100k} or plain bytes; -1 if unparsable. */
+  /** {@code 4g}, {@code 512m}, {@code 100k} or plain bytes ({@link ByteSize}); -1 if unparsable. */
   static long parseBytes(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
-    long unit = 1;
-    char last = lower.charAt(lower.length() - 1);
-    if (last == 'k' || last == 'm' || last == 'g') {
-      unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
-      lower = lower.substring(0, lower.length() - 1);
-    }
-    try {
-      long number = Long.parseLong(lower);
-      return number < 0 || number > Long.MAX_VALUE / unit ? -1 : number * unit;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return ByteSize.parse(text).orElse(-1);
   }
 
   /** The size as written in settings, e.g. {@code 64m}. */
