@@ -1,5 +1,6 @@
 package dev.cnbfarm.engine.detect;
 
+import dev.cnbfarm.lifecycle.phase.PhaseFlag;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
 import static dev.cnbfarm.engine.detect.DetectorPhaseExtensionsTest.order;
 import static dev.cnbfarm.engine.testing.Fixtures.exitCode;
@@ -28,9 +29,9 @@ class PhaseInputsTest {
     PhaseInputs in = new PhaseInputs(Map.of("group", "/flag/group.toml", "layers", "/l"),
         Map.of("CNB_GROUP_PATH", "/env/group.toml", "CNB_PLAN_PATH", "/env/plan.toml"), ApiVersion.parse("0.13"));
 
-    assertThat(in.layersPath("group", "CNB_GROUP_PATH", "group.toml")).isEqualTo(Path.of("/flag/group.toml"));
-    assertThat(in.layersPath("plan", "CNB_PLAN_PATH", "plan.toml")).isEqualTo(Path.of("/env/plan.toml"));
-    assertThat(in.layersPath("analyzed", "CNB_ANALYZED_PATH", "analyzed.toml")).isEqualTo(Path.of("/l/analyzed.toml"));
+    assertThat(PhaseFlag.GROUP.path(in)).isEqualTo(Path.of("/flag/group.toml"));
+    assertThat(PhaseFlag.PLAN.path(in)).isEqualTo(Path.of("/env/plan.toml"));
+    assertThat(PhaseFlag.ANALYZED.path(in)).isEqualTo(Path.of("/l/analyzed.toml"));
   }
 
   @Test

@@ -3,15 +3,14 @@ package dev.cnbfarm.lifecycle.phase;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Resolves a phase's inputs the way the reference lifecycle does: a flag wins over its
- * {@code CNB_*} env var, which wins over the spec default; {@code <layers>}-relative defaults are
- * resolved after {@code -layers}. The flags themselves are declared in {@link PhaseFlag}; this is
- * the raw bag the commands parse. Immutable.
+ * The raw flags and env of a phase command, as the commands parse them: a flag wins over its
+ * {@code CNB_*} env var, which wins over the default. The inputs themselves, with their defaults
+ * ({@code <layers>}-relative ones included), are declared and resolved by {@link PhaseFlag}.
+ * Immutable.
  */
 public final class PhaseInputs {
   private final Map<String, String> flags;
@@ -39,19 +38,6 @@ public final class PhaseInputs {
   public String value(String flag, String envVar, String fallback) {
     return Optional.ofNullable(flags.get(flag)).or(() -> Optional.ofNullable(env.get(envVar)))
         .filter(s -> !s.isEmpty()).orElse(fallback);
-  }
-
-  public Path path(String flag, String envVar, String fallback) {
-    return Path.of(value(flag, envVar, fallback)).toAbsolutePath().normalize();
-  }
-
-  public Path layers() {
-    return PhaseFlag.LAYERS.path(this);
-  }
-
-  /** A file under {@code <layers>} by default. */
-  public Path layersPath(String flag, String envVar, String name) {
-    return path(flag, envVar, layers().resolve(name).toString());
   }
 
   public String env(String name, String fallback) {
