@@ -9,6 +9,7 @@ import dev.cnbfarm.engine.build.BuilderPhase;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine;
 
 /**
  * {@code cnbfarm lifecycle builder}: the reference lifecycle's builder, with its flags, env vars,
@@ -29,7 +30,12 @@ public final class BuilderCommand {
   }
 
   public int run(String[] args) {
-    return PhaseCommandRunner.run("builder", args, FLAGS, env, out, FailureCode.BUILD_ERROR, (in, reporter) -> {
+    return PhaseCommandRunner.execute(commandLine(), out, args);
+  }
+
+  /** The command, for the {@code cnbfarm} tree or for {@link #run(String[])}. */
+  CommandLine commandLine() {
+    return PhaseCommandRunner.commandLine("builder", FLAGS, env, out, FailureCode.BUILD_ERROR, (in, reporter) -> {
       BuildSettings settings = new BuildSettings(PhaseCommandRunner.duration(env, "CNBFARM_BUILD_TIMEOUT", "PT30M"));
       BuildInputs inputs = PhaseRecords.build(in);
       BuildResult result = new BuilderPhase(new ProcessBinaryRunner(), PhaseRecords.files(in), reporter, settings)

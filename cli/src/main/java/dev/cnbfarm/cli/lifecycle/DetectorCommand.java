@@ -9,6 +9,7 @@ import dev.cnbfarm.engine.detect.DetectorPhase;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine;
 
 /**
  * {@code cnbfarm lifecycle detector}: the reference lifecycle's detector, with its flags, env vars,
@@ -28,7 +29,12 @@ public final class DetectorCommand {
   }
 
   public int run(String[] args) {
-    return PhaseCommandRunner.run("detector", args, FLAGS, env, out, FailureCode.DETECT_ERROR, (in, reporter) -> {
+    return PhaseCommandRunner.execute(commandLine(), out, args);
+  }
+
+  /** The command, for the {@code cnbfarm} tree or for {@link #run(String[])}. */
+  CommandLine commandLine() {
+    return PhaseCommandRunner.commandLine("detector", FLAGS, env, out, FailureCode.DETECT_ERROR, (in, reporter) -> {
       DetectSettings settings = new DetectSettings(PhaseCommandRunner.positive(env, "CNBFARM_DETECT_PARALLELISM", 8),
           PhaseCommandRunner.duration(env, "CNBFARM_DETECT_TIMEOUT", "PT10M"));
       DetectInputs inputs = PhaseRecords.detect(in);

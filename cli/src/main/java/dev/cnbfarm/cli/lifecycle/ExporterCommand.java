@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import picocli.CommandLine;
 
 
 /**
@@ -34,7 +35,12 @@ public final class ExporterCommand {
   }
 
   public int run(String[] args) {
-    return PhaseCommandRunner.runWithArgs("exporter", args, FLAGS, env, out, FailureCode.EXPORT_ERROR,
+    return PhaseCommandRunner.execute(commandLine(), out, args);
+  }
+
+  /** The command, for the {@code cnbfarm} tree or for {@link #run(String[])}. */
+  CommandLine commandLine() {
+    return PhaseCommandRunner.commandLineWithArgs("exporter", FLAGS, env, out, FailureCode.EXPORT_ERROR,
         (in, images, reporter) -> {
           new ExporterPhase(store.get(), PhaseRecords.files(in), reporter).run(PhaseRecords.export(in, images));
           return 0;

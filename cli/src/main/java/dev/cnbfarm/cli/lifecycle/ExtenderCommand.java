@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine;
 
 /**
  * {@code cnbfarm lifecycle extender}: the reference lifecycle's extender, with its flags, env vars and
@@ -33,7 +34,12 @@ public final class ExtenderCommand {
   }
 
   public int run(String[] args) {
-    return PhaseCommandRunner.run("extender", args, FLAGS, env, out, FailureCode.EXTEND_ERROR, (in, reporter) -> {
+    return PhaseCommandRunner.execute(commandLine(), out, args);
+  }
+
+  /** The command, for the {@code cnbfarm} tree or for {@link #run(String[])}. */
+  CommandLine commandLine() {
+    return PhaseCommandRunner.commandLine("extender", FLAGS, env, out, FailureCode.EXTEND_ERROR, (in, reporter) -> {
       Duration stepLimit = PhaseCommandRunner.duration(env, "CNBFARM_STEP_TIMEOUT", "PT30M");
       ExtendInputs inputs = PhaseRecords.extend(in);
       ExtendSettings settings = new ExtendSettings(stepLimit, PhaseRecords.layerCacheTtl(in),

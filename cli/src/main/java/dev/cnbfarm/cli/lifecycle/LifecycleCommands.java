@@ -4,15 +4,12 @@ import dev.cnbfarm.cli.CommandGroups;
 import dev.cnbfarm.cli.console.FailurePolicy;
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine;
 
 /**
  * {@code cnbfarm lifecycle detector|builder|extender|exporter} in the command tree: each phase's
- * help, synopsis and flags (from its command's flag set), run through its command as a
- * {@code cnbfarm lifecycle <phase>} command line of its own.
+ * help and synopsis; the commands themselves are the phase commands' own command lines, so the
+ * tree parses a phase's flags once.
  */
 public final class LifecycleCommands {
   /** A phase command's help: what it does, its synopsis, and the label of its arguments (empty: none). */
@@ -47,53 +44,8 @@ public final class LifecycleCommands {
   public static CommandLine group(Map<String, String> env, PrintStream out) {
     return CommandGroups.of("lifecycle", "The CNB lifecycle's phases, with the reference lifecycle's single-dash "
         + "flags (-app DIR, -app=DIR, --app DIR), CNB_* env vars and exit codes.",
-        phase("detector", DetectorCommand.FLAGS, out, args -> new DetectorCommand(env, out).run(args)),
-        phase("builder", BuilderCommand.FLAGS, out, args -> new BuilderCommand(env, out).run(args)),
-        phase("extender", ExtenderCommand.FLAGS, out, args -> new ExtenderCommand(env, out).run(args)),
-        phase("exporter", ExporterCommand.FLAGS, out, args -> new ExporterCommand(env, out).run(args)));
-  }
-
-  private static CommandLine phase(String name, Set<String> flags, PrintStream out, Function<String[], Integer> run) {
-    Dispatch dispatch = new Dispatch(name, out, run);
-    dispatch.commandLine = new CommandLine(PhaseFlags.spec(name, flags, dispatch));
-    return dispatch.commandLine;
-  }
-
-  /**
-   * Hands the parsed command line to the phase's command, which parses it again with the same spec
-   * and owns the phase's failures; parse errors here are worded as the command's own.
-   */
-  private static final class Dispatch implements Callable<Integer>, GoFlagFailures {
-    private final String name;
-    private final PrintStream out;
-    private final Function<String[], Integer> run;
-    private CommandLine commandLine;
-
-    Dispatch(String name, PrintStream out, Function<String[], Integer> run) {
-      this.name = name;
-      this.out = out;
-      this.run = run;
-    }
-
-    @Override
-    public Integer call() {
-      return run.apply(PhaseFlags.canonical(commandLine.getParseResult()));
-    }
-
-    @Override
-    public PrintStream errors() {
-      return out;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public int failureExit() {
-      return 1;
-    }
+        new DetectorCommand(env, out).commandLine(), new BuilderCommand(env, out).commandLine(),
+        new ExtenderCommand(env, out).commandLine(), new ExporterCommand(env, out).commandLine());
   }
 
   /** The Go {@code flag} package's wording of the usage errors, as the reference lifecycle prints them. */

@@ -38,24 +38,32 @@ final class PhaseCommandRunner {
   private PhaseCommandRunner() {}
 
   /**
+   * The command line of {@code cnbfarm lifecycle <name>}: its flags, and {@code phase} run with them.
+   *
    * @param unexpected the code for an unexpected failure (a bug or an I/O error) of this phase
    */
-  static int run(String name, String[] args, Set<String> flags, Map<String, String> env, PrintStream out,
+  static CommandLine commandLine(String name, Set<String> flags, Map<String, String> env, PrintStream out,
       FailureCode unexpected, Phase phase) {
-    return run(name, args, flags, env, out, unexpected, false, (in, positional, reporter) -> phase.run(in, reporter));
+    return commandLine(name, flags, env, out, unexpected, false, (in, positional, reporter) -> phase.run(in, reporter));
   }
 
-  /** As {@link #run(String, String[], Set, Map, PrintStream, FailureCode, Phase)}, passing positional arguments on. */
-  static int runWithArgs(String name, String[] args, Set<String> flags, Map<String, String> env, PrintStream out,
+  /** As {@link #commandLine(String, Set, Map, PrintStream, FailureCode, Phase)}, passing positional arguments on. */
+  static CommandLine commandLineWithArgs(String name, Set<String> flags, Map<String, String> env, PrintStream out,
       FailureCode unexpected, PositionalPhase phase) {
-    return run(name, args, flags, env, out, unexpected, true, phase);
+    return commandLine(name, flags, env, out, unexpected, true, phase);
   }
 
-  private static int run(String name, String[] args, Set<String> flags, Map<String, String> env, PrintStream out,
+  private static CommandLine commandLine(String name, Set<String> flags, Map<String, String> env, PrintStream out,
       FailureCode unexpected, boolean positionalAllowed, PositionalPhase phase) {
     PhaseRun run = new PhaseRun(name, env, out, unexpected, positionalAllowed, phase);
-    run.commandLine = new CommandLine(PhaseFlags.spec(name, flags, run)).setCommandName("cnbfarm lifecycle " + name);
-    return Failures.install(run.commandLine, out).execute(args);
+    run.commandLine = new CommandLine(PhaseFlags.spec(name, flags, run));
+    return run.commandLine;
+  }
+
+  /** Runs {@code commandLine} on its own, as {@code cnbfarm lifecycle <name>}; returns its exit code. */
+  static int execute(CommandLine commandLine, PrintStream out, String[] args) {
+    commandLine.setCommandName("cnbfarm lifecycle " + commandLine.getCommandName());
+    return Failures.install(commandLine, out).execute(args);
   }
 
   /** One run of a phase: its parsed flags to {@link PhaseInputs}; its failures through {@link Failures}. */

@@ -1,7 +1,6 @@
 package dev.cnbfarm.cli.lifecycle;
 
 import dev.cnbfarm.lifecycle.phase.PhaseFlag;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,14 +86,5 @@ final class PhaseFlags {
   static List<String> positional(ParseResult parsed) {
     String[] args = parsed.matchedPositionalValue(0, new String[0]);
     return List.of(args);
-  }
-
-  /** The parsed command line again, in one canonical spelling: {@code -name=value}..., {@code --}, arguments. */
-  static String[] canonical(ParseResult parsed) {
-    List<String> args = new ArrayList<>();
-    values(parsed).forEach((flag, value) -> args.add("-" + flag + "=" + value));
-    args.add("--");
-    args.addAll(positional(parsed));
-    return args.toArray(String[]::new);
   }
 }
