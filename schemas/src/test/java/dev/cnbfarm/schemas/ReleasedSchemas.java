@@ -11,7 +11,9 @@ import org.apache.avro.Schema;
 /** The schemas as released ({@code src/test/resources/released/}) and as now ({@code src/main/avro/}). */
 final class ReleasedSchemas {
   /** In dependency order: a named type is parsed before the schemas that use it. */
-  static final List<String> FILES = List.of("FailureCode.avsc", "PhaseFailed.avsc");
+  static final List<String> FILES = List.of("FailureCode.avsc", "BuildSpec.avsc", "GroupModule.avsc",
+      "LayerDescriptor.avsc", "BuildRequested.avsc", "BuildDetected.avsc", "BuildBuilt.avsc", "RunImageReady.avsc",
+      "BuildExported.avsc", "BuildFailed.avsc", "BuildLog.avsc");
 
   private ReleasedSchemas() {}
 

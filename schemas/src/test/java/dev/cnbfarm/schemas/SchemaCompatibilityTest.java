@@ -15,10 +15,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SchemaCompatibilityTest {
   @ParameterizedTest
-  @ValueSource(strings = {"dev.cnbfarm.schemas.FailureCode", "dev.cnbfarm.schemas.PhaseFailed"})
+  @ValueSource(strings = {"FailureCode", "BuildSpec", "GroupModule", "LayerDescriptor", "BuildRequested",
+      "BuildDetected", "BuildBuilt", "RunImageReady", "BuildExported", "BuildFailed", "BuildLog"})
   void currentAndReleasedSchemasReadEachOther(String name) {
-    Schema released = ReleasedSchemas.read().getTypes().get(name);
-    Schema current = ReleasedSchemas.current().getTypes().get(name);
+    Schema released = ReleasedSchemas.read().getTypes().get("dev.cnbfarm.schemas." + name);
+    Schema current = ReleasedSchemas.current().getTypes().get("dev.cnbfarm.schemas." + name);
 
     assertThat(SchemaCompatibility.checkReaderWriterCompatibility(released, current).getType())
         .as("a released reader of %s reads current records", name).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
