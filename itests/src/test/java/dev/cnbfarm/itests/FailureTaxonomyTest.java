@@ -26,7 +26,8 @@ class FailureTaxonomyTest {
       "dev.cnbfarm.image.store.ImageStoreException",
       "dev.cnbfarm.image.ref.InvalidImageRefException",
       "dev.cnbfarm.image.layer.InvalidLayerEntryException",
-      "dev.cnbfarm.image.sandbox.SandboxException");
+      "dev.cnbfarm.image.sandbox.SandboxException",
+      "dev.cnbfarm.runtime.codec.UndecodableEventException");
   private static JavaClasses classes;
 
   @BeforeAll
