@@ -12,7 +12,6 @@ import dev.cnbfarm.runtime.codec.UndecodableEventException;
 import dev.cnbfarm.runtime.failure.FailureEvents;
 import dev.cnbfarm.runtime.failure.FailureEvents.Envelope;
 import dev.cnbfarm.runtime.handler.HandlerContext;
-import dev.cnbfarm.runtime.handler.HandlerResult;
 import dev.cnbfarm.runtime.handler.PhaseHandler;
 import dev.cnbfarm.runtime.loop.DeadLetters.Reason;
 import dev.cnbfarm.runtime.loop.DeadLetters.Stage;
@@ -20,7 +19,6 @@ import dev.cnbfarm.runtime.loop.LoopMetrics.RecordOutcome;
 import dev.cnbfarm.runtime.settings.WorkerSettings;
 import dev.cnbfarm.schemas.BuildFailed;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +28,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -50,7 +49,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
@@ -94,6 +92,7 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
   private final Clock clock = Clock.systemUTC();
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> producer;
+  private final Outputs outputs;
   private final ExecutorService threads;
   private final LoopMetrics metrics;
   private final Deque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
@@ -126,6 +125,7 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
     String clientId = settings.instance() + "-" + phase;
     this.consumer = new KafkaConsumer<>(settings.kafka().consumerProperties(groupId, clientId));
     this.producer = new KafkaProducer<>(settings.kafka().producerProperties(clientId));
+    this.outputs = new Outputs(producer, codec, topics);
     this.threads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "cnbfarm-" + phase + "-handler-" + THREADS.incrementAndGet());
       t.setDaemon(true);
@@ -331,7 +331,7 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
       Duration took = Duration.between(f.started(), clock.instant());
       metrics.handled(took);
       if (outcome instanceof Outcome.Succeeded s) {
-        if (produce(f.record(), outputs(s.result()))) {
+        if (produce(f.record(), outputs.of(s.result()))) {
           commit(f.record());
           metrics.record(RecordOutcome.HANDLED);
           log.info("{} ended for build {}: {} output(s) in {}", phase, f.envelope().buildId(),
@@ -354,7 +354,7 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
     BuildFailed event = FailureEvents.of(f.envelope(), phase, failure, HandlerRun.phaseDefault(phase),
         f.buildLog().excerpt(), x.tries() - 1, settings.instance(), clock);
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    out.add(record(Topic.FAILED, f.envelope().buildId(), event));
+    out.add(outputs.record(Topic.FAILED, f.envelope().buildId(), event));
     boolean deadLetter = category == Category.INFRA || category == Category.INTERNAL;
     if (deadLetter) {
       out.add(DeadLetters.copy(f.record(), dlqName, settings.instance(), phase, new Reason(Stage.HANDLE,
@@ -389,49 +389,33 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
     }
   }
 
-  private List<ProducerRecord<byte[], byte[]>> outputs(HandlerResult result) {
-    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    for (HandlerResult.Output o : result.outputs()) {
-      out.add(record(o.topic(), o.key(), o.value()));
-    }
-    return out;
-  }
-
-  private ProducerRecord<byte[], byte[]> record(Topic topic, String key, SpecificRecord value) {
-    return new ProducerRecord<>(topics.name(topic), key.getBytes(StandardCharsets.UTF_8), codec.encode(value));
-  }
-
   /**
    * Sends {@code records} and waits for all their acks. On a failure the input is not committed:
    * the consumer is moved back to it, so it is handled again (the idempotent handler recomputes the
    * same outputs); a failure that no retry can mend (a record too large) is logged and skipped.
    */
   private boolean produce(ConsumerRecord<byte[], byte[]> input, List<ProducerRecord<byte[], byte[]>> records) {
+    Optional<Throwable> failure;
     try {
-      List<Future<RecordMetadata>> acks = new ArrayList<>();
-      for (ProducerRecord<byte[], byte[]> r : records) {
-        acks.add(producer.send(r));
-      }
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get();
-      }
-      return true;
+      failure = outputs.sendAll(records);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       shutdown();
       return false;
-    } catch (ExecutionException | KafkaException e) {
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      metrics.record(RecordOutcome.UNPRODUCED);
-      if (cause instanceof RetriableException) {
-        log.error("cannot produce for offset {}: {}; it is handled again", input.offset(), cause.getMessage());
-        rewind(input);
-        return false;
-      }
+    }
+    if (failure.isEmpty()) {
+      return true;
+    }
+    Throwable cause = failure.get();
+    metrics.record(RecordOutcome.UNPRODUCED);
+    if (cause instanceof RetriableException) {
+      log.error("cannot produce for offset {}: {}; it is handled again", input.offset(), cause.getMessage());
+      rewind(input);
+    } else {
       log.error("cannot produce for offset {}: {}; skipped", input.offset(), cause.getMessage(), cause);
       commit(input);
-      return false;
     }
+    return false;
   }
 
   private void rewind(ConsumerRecord<byte[], byte[]> record) {
