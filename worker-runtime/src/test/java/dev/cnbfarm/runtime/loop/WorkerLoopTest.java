@@ -1,0 +1,182 @@
+package dev.cnbfarm.runtime.loop;
+
+import static dev.cnbfarm.runtime.loop.LoopFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cnbfarm.runtime.EventIds;
+import dev.cnbfarm.runtime.Topic;
+import dev.cnbfarm.runtime.handler.HandlerResult;
+import dev.cnbfarm.runtime.metrics.HealthServer;
+import dev.cnbfarm.runtime.testing.TestBroker;
+import dev.cnbfarm.schemas.BuildExported;
+import dev.cnbfarm.schemas.BuildLog;
+import dev.cnbfarm.schemas.LogStream;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The loop against a real in-process broker: delivery, restarts, long handlers, the build log, metrics. */
+class WorkerLoopTest {
+  private static TestBroker broker;
+  private LoopFixture farm;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = TestBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    broker.close();
+  }
+
+  @AfterEach
+  void closeLoops() throws InterruptedException {
+    if (farm != null) {
+      farm.close();
+    }
+  }
+
+  @Test
+  void producesTheOutputsCommitsAndRedeliversNothingAfterARestart() throws Exception {
+    farm = new LoopFixture(broker);
+    ScriptedHandler handler = ScriptedHandler.succeeding();
+    WorkerLoop<?> first = farm.start(handler);
+
+    farm.submit("b1");
+
+    eventually().until(() -> farm.events(Topic.EXPORTED).size() == 1);
+    eventually().until(() -> farm.committed() == 1);
+    BuildExported out = (BuildExported) farm.events(Topic.EXPORTED).get(0);
+    assertThat(out.getBuildId()).isEqualTo("b1");
+    assertThat(out.getProducer()).isEqualTo("test-worker");
+    assertThat(new String(farm.records(farm.topics.name(Topic.EXPORTED)).get(0).key())).isEqualTo("b1");
+    first.close();
+
+    farm.start(handler);
+    farm.submit("b2");
+    eventually().until(() -> handler.calls("b2") == 1);
+    assertThat(handler.handled).containsExactly("b1", "b2");
+    eventually().until(() -> farm.committed() == 2);
+  }
+
+  @Test
+  void aHandlerLongerThanMaxPollIntervalKeepsTheMembership() throws Exception {
+    farm = new LoopFixture(broker);
+    ScriptedHandler handler = new ScriptedHandler((event, context) -> {
+      Thread.sleep(10_000);
+      return ScriptedHandler.exported(event, context);
+    });
+    farm.start(handler, Map.of("CNBFARM_KAFKA_MAX_POLL_INTERVAL_MS", "6000"));
+
+    farm.submit("slow");
+
+    eventually().atMost(Duration.ofSeconds(60)).until(() -> farm.committed() == 1);
+    assertThat(farm.events(Topic.EXPORTED)).hasSize(1);
+    assertThat(handler.calls()).isEqualTo(1);
+    assertThat(farm.registry.get("cnbfarm.rebalances").counter().count()).isZero();
+  }
+
+  @Test
+  void shutdownDuringAHandlerCommitsNothingAndTheNextLoopHandlesItAgain() throws Exception {
+    farm = new LoopFixture(broker);
+    CountDownLatch running = new CountDownLatch(1);
+    ScriptedHandler handler = new ScriptedHandler((event, context) -> {
+      running.countDown();
+      Thread.sleep(60_000);
+      return ScriptedHandler.exported(event, context);
+    }, ScriptedHandler::exported);
+    WorkerLoop<?> first = farm.start(handler);
+    farm.submit("b1");
+    eventually().until(() -> running.getCount() == 0);
+
+    first.close();
+
+    assertThat(first.isAlive()).isFalse();
+    assertThat(farm.committed()).isZero();
+    assertThat(farm.events(Topic.EXPORTED)).isEmpty();
+    farm.start(handler);
+    eventually().until(() -> farm.committed() == 1);
+    assertThat(handler.calls("b1")).isEqualTo(2);
+    assertThat(farm.events(Topic.EXPORTED)).hasSize(1);
+  }
+
+  @Test
+  void aShutdownWaitsForAHandlerThatEndsWithinTheGrace() throws Exception {
+    farm = new LoopFixture(broker);
+    CountDownLatch running = new CountDownLatch(1);
+    ScriptedHandler handler = new ScriptedHandler((event, context) -> {
+      running.countDown();
+      Thread.sleep(1_000);
+      return ScriptedHandler.exported(event, context);
+    });
+    WorkerLoop<?> loop = farm.start(handler, Map.of("CNBFARM_SHUTDOWN_GRACE", "20s"));
+    farm.submit("b1");
+    eventually().until(() -> running.getCount() == 0);
+
+    loop.close();
+
+    assertThat(farm.committed()).isEqualTo(1);
+    assertThat(farm.events(Topic.EXPORTED)).hasSize(1);
+  }
+
+  @Test
+  void logLinesReachTheLogsTopicNumberedFromZero() throws Exception {
+    farm = new LoopFixture(broker);
+    ScriptedHandler handler = new ScriptedHandler((event, context) -> {
+      context.log().info("detecting");
+      context.log().debug("per-buildpack detail");
+      context.log().warn("a warning");
+      context.log().info("done");
+      return HandlerResult.none();
+    });
+    farm.start(handler);
+
+    farm.submit("b1");
+
+    eventually().until(() -> farm.events(Topic.LOGS).size() == 3);
+    List<BuildLog> lines = farm.events(Topic.LOGS).stream().map(BuildLog.class::cast).toList();
+    assertThat(lines).extracting(BuildLog::getSequence).containsExactly(0L, 1L, 2L);
+    assertThat(lines).extracting(BuildLog::getLine).containsExactly("detecting", "a warning", "done");
+    assertThat(lines).extracting(BuildLog::getStream).containsExactly(LogStream.STDOUT, LogStream.STDERR,
+        LogStream.STDOUT);
+    assertThat(lines.get(1).getEventId()).isEqualTo(EventIds.of("b1", "log-detect-1", 1));
+    assertThat(lines).allSatisfy(l -> assertThat(l.getPhase()).isEqualTo("detect"));
+  }
+
+  @Test
+  void theMetricsEndpointShowsTheRecordsAndTheirDuration() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    farm = new LoopFixture(broker, registry);
+    WorkerLoop<?> loop = farm.start(ScriptedHandler.succeeding());
+    try (HealthServer server = HealthServer.start(0, registry, loop::isAlive, loop::isReady).orElseThrow()) {
+      farm.submit("b1");
+      eventually().until(() -> farm.committed() == 1);
+
+      HttpClient http = HttpClient.newHttpClient();
+      String metrics = http.send(HttpRequest.newBuilder(server.uri("/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("cnbfarm_records_total{outcome=\"handled\",phase=\"detect\"} 1.0")
+          .contains("cnbfarm_handle_duration_seconds_count{phase=\"detect\"} 1")
+          .contains("cnbfarm_consumer_lag{group=\"" + farm.group() + "\",phase=\"detect\"}")
+          .doesNotContain("b1");
+      assertThat(http.send(HttpRequest.newBuilder(server.uri("/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      assertThat(http.send(HttpRequest.newBuilder(server.uri("/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      loop.close();
+      assertThat(http.send(HttpRequest.newBuilder(server.uri("/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.cnbfarm.runtime.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real single-node KRaft broker in this JVM, from Kafka's test kit (machine.md §1(a)), for every
+ * module's Kafka tests: start one per test class, point the settings at {@link #bootstrap}. These
+ * machines and CI have no Docker engine, so there is no Testcontainers branch (machine.md §2).
+ * It also reads and writes raw records, for tests that check what a loop produced.
+ * Thread-safe; {@link #close} stops the broker and deletes its data.
+ */
+public final class TestBroker implements AutoCloseable {
+  private final KafkaClusterTestKit kit;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  private TestBroker(KafkaClusterTestKit kit) {
+    this.kit = kit;
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    this.producer = new KafkaProducer<>(p);
+  }
+
+  /** Formats and starts the broker; returns once it serves requests (about 3 s). */
+  public static TestBroker start() {
+    try {
+      KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+          .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("auto.create.topics.enable", "false")
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "1")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .build();
+      kit.format();
+      kit.startup();
+      kit.waitForReadyBrokers();
+      return new TestBroker(kit);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the test broker: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code localhost:<port>}, for {@code CNBFARM_BOOTSTRAP}. */
+  public String bootstrap() {
+    return kit.bootstrapServers();
+  }
+
+  /** Writes one raw record and waits for its ack. */
+  public void send(String topic, String key, byte[] value, Header... headers) {
+    try {
+      ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null,
+          key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, List.of(headers));
+      producer.send(r).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot send to " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every record now on {@code topic}, read from the start by a fresh reader (read_committed not needed: no transactions). */
+  public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      var partitions = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      var end = c.endOffsets(partitions, Duration.ofSeconds(10));
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+      return out;
+    }
+  }
+
+  /** The offset group {@code groupId} committed on {@code topic}, summed over its partitions (0 when none). */
+  public long committed(String groupId, String topic) {
+    try (Admin admin = kit.admin()) {
+      Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+      return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+          .mapToLong(e -> e.getValue().offset()).sum();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot read the offsets of " + groupId + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    producer.close(Duration.ofSeconds(5));
+    kit.close();
+  }
+}
