@@ -19,6 +19,7 @@ import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.detect.DetectOutcome;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.generate.GenerateResult;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.runtime.Topic;
@@ -65,14 +66,18 @@ public final class DetectHandler implements PhaseHandler<BuildRequested> {
   private final DetectSettings settings;
 
   /**
-   * @param workRoot where per-build dirs ({@code builds/}) and the extracted builder trees ({@code
-   *     builders/}, kept: one per builder digest) go
+   * Sweeps the per-build dirs a killed predecessor left (design.md §8: stale scratch dirs are swept
+   * at start), so the work root must belong to this process.
+   *
+   * @param workRoot this process's dir for per-build dirs ({@code builds/}, swept now) and the
+   *     extracted builder trees ({@code builders/}, kept: one per builder digest)
    */
   public DetectHandler(ImageStore store, ExtendWorkspace workspace, Path workRoot, DetectSettings settings) {
     this.store = store;
     this.workspace = workspace;
     this.workRoot = workRoot.toAbsolutePath().normalize();
     this.settings = settings;
+    FileTrees.deleteQuietly(this.workRoot.resolve("builds"));
   }
 
   @Override

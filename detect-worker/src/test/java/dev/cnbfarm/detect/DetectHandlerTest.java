@@ -217,6 +217,29 @@ class DetectHandlerTest {
   }
 
   @Test
+  void aBuilderWhoseOnlyBuildpackErrorsInDetectFailsWithExit21() throws IOException {
+    ImageRef builder = FixtureBuilder.write(STORE, ImageRef.parse("oci:" + tmp.resolve("images") + ":errors"),
+        images.build(), images.run(), "test/errors", "echo 'detect broke' >&2\nexit 3", tmp);
+
+    assertThatThrownBy(() -> handler().handle(Requests.of("b-1", builder.toString(), source.toString(), sampleApp,
+        null, Map.of()), new TestContext()))
+        .isInstanceOfSatisfying(LifecycleException.class, e -> {
+          assertThat(e.code()).isEqualTo(FailureCode.DETECT_ERRORED);
+          assertThat(e.code().exitCode()).isEqualTo(21);
+          assertThat(e.getMessage()).contains("failed with an error");
+        });
+  }
+
+  @Test
+  void sweepsPerBuildDirsAKilledWorkerLeftWhenItStarts() throws IOException {
+    Path stale = Files.createDirectories(tmp.resolve("work/builds/build-123/workspace"));
+
+    handler();
+
+    assertThat(stale).doesNotExist();
+  }
+
+  @Test
   void aMissingSourceBlobIsAClearUserFailure() {
     String missing = Digest.of("no such source".getBytes()).toString();
 
