@@ -231,6 +231,21 @@ class DetectHandlerTest {
   }
 
   @Test
+  void aFailingGenerateKeepsItsExit91() throws IOException {
+    ImageRef builder = FixtureBuilder.write(STORE, ImageRef.parse("oci:" + tmp.resolve("images") + ":generate-fails"),
+        images.build(), images.run(), "test/gen", "exit 0", "echo 'generate broke as' $(id -u)\nexit 1", tmp);
+    TestContext context = new TestContext();
+
+    assertThatThrownBy(() -> handler().handle(Requests.of("b-1", builder.toString(), source.toString(), sampleApp,
+        null, Map.of()), context))
+        .isInstanceOfSatisfying(LifecycleException.class, e -> {
+          assertThat(e.code()).isEqualTo(FailureCode.GENERATE_FAILED);
+          assertThat(e.code().exitCode()).isEqualTo(91);
+        });
+    assertThat(context.lines()).anyMatch(l -> l.contains("generate broke as 1000"));
+  }
+
+  @Test
   void sweepsPerBuildDirsAKilledWorkerLeftWhenItStarts() throws IOException {
     Path stale = Files.createDirectories(tmp.resolve("work/builds/build-123/workspace"));
 
