@@ -53,8 +53,30 @@ public final class DetectorPhase {
     this.settings = settings;
   }
 
-  /** Runs the phase; a {@link DetectOutcome.NotDetected} outcome means exit 20/21. */
+  /**
+   * Runs the phase on this machine's files; a {@link DetectOutcome.NotDetected} outcome means exit
+   * 20/21. The plan files are written under a temp dir, deleted at the end; targets without a
+   * distro are matched against this machine's {@code /etc/os-release}.
+   */
   public DetectResult run(DetectInputs in) {
+    Path scratch = scratch();
+    try {
+      return run(in, scratch, Path.of("/etc/os-release"));
+    } finally {
+      FileTrees.deleteQuietly(scratch);
+    }
+  }
+
+  /**
+   * Runs the phase with its scratch dir and os-release given, for a caller that runs the modules in
+   * a sandbox over another root (detect-worker: the builder image's): it binds {@code scratch} where
+   * the modules see it and passes the image's {@code /etc/os-release} (a missing file: no distro).
+   *
+   * @param scratch where the per-module plan files and generate's work go (created if missing); the
+   *     caller owns and deletes it
+   * @param osRelease the build environment's {@code /etc/os-release}, for targets without a distro
+   */
+  public DetectResult run(DetectInputs in, Path scratch, Path osRelease) {
     Order order = Order.read(in.order());
     if (order.hasExtensions()) {
       ExperimentalGate.check("Dockerfiles", in.platformApi(), in.experimentalMode(), reporter);
@@ -66,7 +88,12 @@ public final class DetectorPhase {
     BuildEnv env = new BuildEnv(in.env(), in.platform(), in.buildConfig());
     Map<String, String> targetEnv = TargetEnv.of(analyzed.runImageTarget());
     ModuleStore store = new ModuleStore(in.buildpacks(), in.extensions(), reporter);
-    Path scratch = scratch();
+    try {
+      Files.createDirectories(scratch);
+    } catch (IOException e) {
+      throw new LifecycleException(FailureCode.GENERIC, "cannot create the scratch dir " + scratch + ": "
+          + e.getMessage(), e);
+    }
     ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
       Thread t = new Thread(r, "cnbfarm-detect");
       t.setDaemon(true);
@@ -76,7 +103,7 @@ public final class DetectorPhase {
       ModuleDetector md = new ModuleDetector(runner, env, targetEnv, in.app(), in.platform(), scratch,
           settings.timeout());
       TargetMatcher targets = new TargetMatcher(in.platformApi().atLeast("0.12") ? analyzed.runImageTarget()
-          : dev.cnbfarm.lifecycle.buildpack.Target.of("", ""), Path.of("/etc/os-release"));
+          : dev.cnbfarm.lifecycle.buildpack.Target.of("", ""), osRelease);
       DetectOutcome outcome = new Detector(store, md, targets, pool, reporter).detect(order);
       if (outcome instanceof DetectOutcome.Detected d) {
         return detected(in, d, analyzed, new Generator.GenerateContext(in.platformApi(), in.app(), in.platform(),
@@ -86,7 +113,6 @@ public final class DetectorPhase {
       return DetectResult.notDetected((DetectOutcome.NotDetected) outcome);
     } finally {
       pool.shutdownNow();
-      FileTrees.deleteQuietly(scratch);
     }
   }
 

@@ -160,6 +160,14 @@ public final class Fixtures {
         .run(inputs).outcome();
   }
 
+  /** As {@link #detect(String)}, with the phase's scratch dir and os-release given (as detect-worker runs it). */
+  public DetectOutcome detect(String platformApi, Path scratch, Path osRelease) {
+    reporter = new RecordingReporter();
+    TestInputs in = TestInputs.of(flags, new HashMap<>(env), ApiVersion.parse(platformApi));
+    return new DetectorPhase(new ProcessBinaryRunner(), in.files(), reporter, new DetectSettings(4, Duration.ofSeconds(30)))
+        .run(in.detect(), scratch, osRelease).outcome();
+  }
+
   /** Runs the builder phase at {@code platformApi} over group.toml and plan.toml. */
   public BuildResult build(String platformApi) {
     reporter = new RecordingReporter();
