@@ -15,6 +15,7 @@ import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.ImageStoreException;
 import dev.cnbfarm.lifecycle.dockerfile.DockerfileParser;
 import dev.cnbfarm.lifecycle.dockerfile.FromSpec;
+import dev.cnbfarm.lifecycle.dockerfile.InvalidDockerfileException;
 import dev.cnbfarm.lifecycle.extend.BuildArgs;
 import dev.cnbfarm.lifecycle.extend.DockerfileStep;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
@@ -227,6 +228,8 @@ public final class ExtenderPhase {
       var df = DockerfileParser.parse(Files.readString(step.dockerfile()), step.dockerfile().toString());
       String from = FromSpec.parse(df, df.stages().get(0).from()).image();
       return !from.equals("${base_image}") && !from.equals("$base_image");
+    } catch (InvalidDockerfileException e) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, e.getMessage(), e);
     } catch (IOException e) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, step.dockerfile() + ": cannot read: " + e.getMessage(), e);
     }
