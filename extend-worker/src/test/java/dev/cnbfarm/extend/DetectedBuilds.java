@@ -101,7 +101,8 @@ final class DetectedBuilds {
       String pinnedBuilder = builderImage.pinnedRef().toString();
       BuilderTree tree = BuilderTree.of(workspace.loader(store).load(builderImage), builderImage.manifestDigest(),
           root.resolve("builders"));
-      Files.writeString(layers.resolve("analyzed.toml"), "[run-image]\nimage = \"" + images.run() + "\"\n"
+      String runName = images.run().withoutDigest().toString();
+      Files.writeString(layers.resolve("analyzed.toml"), "[run-image]\nimage = \"" + runName + "\"\n"
           + "reference = \"" + images.run() + "\"\n[run-image.target]\nos = \"linux\"\narch = \"amd64\"\n"
           + "[build-image]\nreference = \"" + pinnedBuilder + "\"\n");
       PlatformDirectory files = new PlatformDirectory(layers.resolve("group.toml"), layers.resolve("plan.toml"),
@@ -132,7 +133,7 @@ final class DetectedBuilds {
         .setSourceDigest(trees.push(sources, app).digest().value())
         .setTargetImage("oci:" + root.resolve("targets").resolve(buildId) + ":app")
         .setEnv(env)
-        .setRunImage(images.run().toString())
+        .setRunImage(images.run().withoutDigest().toString())
         .setRequestedBy("test")
         .build();
     List<GroupModule> group = new ArrayList<>();
