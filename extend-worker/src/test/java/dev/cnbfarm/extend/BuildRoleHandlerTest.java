@@ -152,6 +152,21 @@ class BuildRoleHandlerTest {
   }
 
   @Test
+  void anotherWorkerWithAnEmptyCachePublishesTheSameLayers() {
+    BuildDetected event = builds.targeting(sample, "other-worker");
+    BuildBuilt first = built(event);
+
+    try (LocalCache other = LocalCache.open(tmp.resolve("other-cache"), Map.of())) {
+      BuildBuilt second = new ExtendWorker(builds.store, new ExtendWorkspace(other), tmp.resolve("work"),
+          shared.resolve("builders"), EXTEND, BUILD).buildRole().handle(event, context).outputs().stream()
+          .map(o -> (BuildBuilt) o.value()).findFirst().orElseThrow();
+
+      assertThat(second.getRunsExecuted()).isEqualTo(2);
+      assertThat(second).isEqualTo(first);
+    }
+  }
+
+  @Test
   void anEnvNameThatIsAPathIsRefusedBeforeTheBuild() {
     BuildDetected event = BuildDetected.newBuilder(sample).setSpec(dev.cnbfarm.schemas.BuildSpec.newBuilder(
         sample.getSpec()).setEnv(Map.of("../../escape", "x")).build()).build();
