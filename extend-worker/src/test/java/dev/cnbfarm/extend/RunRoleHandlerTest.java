@@ -139,6 +139,23 @@ class RunRoleHandlerTest {
   }
 
   @Test
+  void anExtendedRunImageWhoseGeneratedTreeHasNoRunDockerfileIsPassedThroughWithAWarning() {
+    // the run-tiny switch is a run.Dockerfile too: a tree without any is an inconsistent event
+    BuildDetected event = builds.withGenerated(builds.targeting(sample, "no-run-dockerfile"), dir -> {
+      Files.delete(dir.resolve("samples_motd/run.Dockerfile"));
+      Files.delete(dir.resolve("samples_run-tiny/run.Dockerfile"));
+    });
+
+    RunImageReady ready = ready(event);
+
+    assertThat(ready.getExtended()).isFalse();
+    assertThat(ready.getRunImage()).isEqualTo(event.getRunImage().getReference());
+    assertThat(ready.getExtensionLayers()).isEmpty();
+    assertThat(context.log().warnLines()).anyMatch(l -> l.contains("has no run.Dockerfile"));
+    assertThat(workDirs()).isEmpty();
+  }
+
+  @Test
   void theSameEventTwiceGivesEqualEventsWithTheRunStepFromTheCache() {
     BuildDetected event = builds.targeting(sample, "twice");
 
