@@ -17,6 +17,14 @@ import dev.cnbfarm.lifecycle.report.Reporter;
  * Stateless apart from its ports; one instance may run several exports one after another.
  */
 public final class ExporterPhase {
+  /**
+   * What cnbfarm knows of a builder's launcher for the build metadata label: no version and no git
+   * source. The launcher file itself is the builder's {@code /cnb/lifecycle/launcher}; {@code
+   * BuildPublisher} exports cnbfarm's own shell launcher (and names it in the label) when there is
+   * none (design.md §6). The exporter command and the extend worker's build role both publish with it.
+   */
+  public static final BuildMetadataLabel.Launcher BUILDER_LAUNCHER = new BuildMetadataLabel.Launcher("", "", "");
+
   private final ImageStore store;
   private final PlatformFiles files;
   private final Reporter reporter;
@@ -31,7 +39,7 @@ public final class ExporterPhase {
   public ExportResult run(ExportInputs in) {
     ExportRequest request = new ExportRequest(in.layers(), in.app(), in.launcher(), in.projectMetadata(),
         files.extendedDir(), files.readAnalyzed(), files.readGroup(), RunMetadata.read(in.run()),
-        new BuildMetadataLabel.Launcher("", "", ""), in.targets(), in.uid(), in.gid(), in.platformApi().toString());
+        BUILDER_LAUNCHER, in.targets(), in.uid(), in.gid(), in.platformApi().toString());
     ExportResult result = new Exporter(store, reporter).export(request);
     files.writeReport(result.report());
     reporter.info("*** Digest: " + result.digest());

@@ -15,6 +15,7 @@ import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.ImageStoreException;
 import dev.cnbfarm.lifecycle.dockerfile.DockerfileParser;
 import dev.cnbfarm.lifecycle.dockerfile.FromSpec;
+import dev.cnbfarm.lifecycle.dockerfile.InvalidDockerfileException;
 import dev.cnbfarm.lifecycle.extend.BuildArgs;
 import dev.cnbfarm.lifecycle.extend.DockerfileStep;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
@@ -24,6 +25,7 @@ import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.engine.ExperimentalGate;
 import dev.cnbfarm.engine.PlatformFiles;
+import dev.cnbfarm.engine.build.BuildSettings;
 import dev.cnbfarm.image.dockerfile.StateLayer;
 import dev.cnbfarm.lifecycle.build.BuildResult;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
@@ -53,15 +55,27 @@ public final class ExtenderPhase {
   private final Reporter reporter;
   private final Clock clock;
   private final ExtendSettings settings;
+  private final BuildSettings build;
 
+  /** The build kind's {@code /bin/build} runs are limited by {@code settings}' step timeout. */
   public ExtenderPhase(ImageStore store, ExtendWorkspace workspace, PlatformFiles files, Reporter reporter,
       Clock clock, ExtendSettings settings) {
+    this(store, workspace, files, reporter, clock, settings, new BuildSettings(settings.stepTimeout()));
+  }
+
+  /**
+   * As the other constructor, with the build kind's own limit of one {@code /bin/build} ({@code
+   * CNBFARM_BUILD_TIMEOUT}: the extend worker's build role runs the build the builder phase would).
+   */
+  public ExtenderPhase(ImageStore store, ExtendWorkspace workspace, PlatformFiles files, Reporter reporter,
+      Clock clock, ExtendSettings settings, BuildSettings build) {
     this.store = store;
     this.workspace = workspace;
     this.files = files;
     this.reporter = reporter;
     this.clock = clock;
     this.settings = settings;
+    this.build = build;
   }
 
   /**
@@ -100,9 +114,9 @@ public final class ExtenderPhase {
     reporter.info("Applied " + steps.size() + " Dockerfile(s): " + chain.runs + " RUN step(s) executed, "
         + chain.hits + " step(s) from cache");
     if (kind == ExtendKind.BUILD) {
-      BuildResult build = new BuildAfterExtend(in, workspace, files, reporter, settings.stepTimeout())
+      BuildResult result = new BuildAfterExtend(in, workspace, files, reporter, build.timeout())
           .run(original, chain.state, group, analyzed);
-      return chain.outcome(base, original, steps.size(), Optional.empty(), Optional.of(build));
+      return chain.outcome(base, original, steps.size(), Optional.empty(), Optional.of(result));
     }
     if (steps.isEmpty()) {
       reporter.info("No run.Dockerfile to apply; nothing written to <extended>");
@@ -214,6 +228,8 @@ public final class ExtenderPhase {
       var df = DockerfileParser.parse(Files.readString(step.dockerfile()), step.dockerfile().toString());
       String from = FromSpec.parse(df, df.stages().get(0).from()).image();
       return !from.equals("${base_image}") && !from.equals("$base_image");
+    } catch (InvalidDockerfileException e) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, e.getMessage(), e);
     } catch (IOException e) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, step.dockerfile() + ": cannot read: " + e.getMessage(), e);
     }

@@ -8,6 +8,7 @@ import dev.cnbfarm.image.sandbox.Sandbox;
 import dev.cnbfarm.lifecycle.dockerfile.Dockerfile;
 import dev.cnbfarm.lifecycle.dockerfile.DockerfileParser;
 import dev.cnbfarm.lifecycle.dockerfile.Instruction;
+import dev.cnbfarm.lifecycle.dockerfile.InvalidDockerfileException;
 import dev.cnbfarm.lifecycle.dockerfile.Stage;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
@@ -47,8 +48,20 @@ public final class DockerfileApplier {
         reporter, stepTimeLimit);
   }
 
+  /**
+   * Applies the request's Dockerfile. Every failure is an extend error (exit 102): generate checked
+   * the Dockerfiles (exit 92), so one that reaches extend unparsable or breaking a rule (a
+   * {@code <generated>} tree written or changed after generate) fails the extend that reads it.
+   */
   public ApplyResult apply(ApplyRequest request) {
-    Dockerfile df = parse(request.dockerfile());
+    try {
+      return applyParsed(request, parse(request.dockerfile()));
+    } catch (InvalidDockerfileException e) {
+      throw new LifecycleException(FailureCode.EXTEND_ERROR, e.getMessage(), e);
+    }
+  }
+
+  private ApplyResult applyParsed(ApplyRequest request, Dockerfile df) {
     List<Stage> stages = df.stages();
     if (stages.size() != 1) {
       throw new LifecycleException(FailureCode.EXTEND_ERROR, df.label() + ": expected exactly one stage, found " + stages.size());

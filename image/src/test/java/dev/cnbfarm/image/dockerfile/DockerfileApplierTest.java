@@ -159,6 +159,14 @@ class DockerfileApplierTest {
   }
 
   @Test
+  void anUnparsableDockerfileFailsTheExtendNotTheGenerate() {
+    // generate checks Dockerfiles (92); one that reaches the applier unparsable is an extend error (102)
+    assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nFROBNICATE /x\n", Map.of()))
+        .isInstanceOf(LifecycleException.class).hasMessageEndingWith("line 3: unknown instruction: FROBNICATE")
+        .extracting(e -> ((LifecycleException) e).code()).isEqualTo(FailureCode.EXTEND_ERROR);
+  }
+
+  @Test
   void copyOutOfTheContextIsRejected() throws IOException {
     Files.writeString(work.resolve("secret"), "s");
     assertThatThrownBy(() -> apply("ARG base_image\nFROM ${base_image}\nCOPY ../secret /x\n", Map.of()))
