@@ -1,6 +1,5 @@
 package dev.cnbfarm.image.export;
 
-import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.store.Descriptor;
 import dev.cnbfarm.image.store.Image;
@@ -32,7 +31,7 @@ public final class AppImageAssembler {
    * Assembles the app image.
    *
    * @throws LifecycleException with {@link FailureCode#EXPORT_ERROR} when the extended run image
-   *     does not sit on the run image
+   *     does not sit on the run image ({@link ExtendedRunImage#layersOn})
    */
   public static AppImage assemble(AssembleRequest req) {
     Image base = req.runImage();
@@ -45,13 +44,11 @@ public final class AppImageAssembler {
     }
     ImageConfig config = base.config();
     if (req.extended().isPresent()) {
-      SparseLayout sparse = checkSitsOn(req.extended().get(), base);
-      for (int i = baseLayers.size(); i < sparse.manifest().layers().size(); i++) {
-        Descriptor d = sparse.manifest().layers().get(i);
-        layers.add(new AppLayer("extension:" + (i - baseLayers.size()), oci(d), sparse.config().diffIds().get(i),
-            new AppLayer.LocalFile(sparse.blobPath(d.digest()))));
+      ExtendedRunImage extended = req.extended().get();
+      for (AppLayer ext : extended.layersOn(base)) {
+        layers.add(new AppLayer(ext.id(), oci(ext.descriptor()), ext.diffId(), ext.source()));
       }
-      config = sparse.config();
+      config = extended.config();
       Map<String, String> labels = config.labels();
       if (!labels.containsKey(Exporter.REBASABLE)) {
         labels.put(Exporter.REBASABLE, "false");
@@ -85,20 +82,6 @@ public final class AppImageAssembler {
           new ImageConfig.History(req.created(), "cnbfarm exporter: " + p.id(), "", false));
     }
     return new AppImage(ImageAssembly.of(config, layers.stream().map(AppLayer::descriptor).toList()), layers);
-  }
-
-  static SparseLayout checkSitsOn(SparseLayout sparse, Image base) {
-    List<Descriptor> extended = sparse.manifest().layers();
-    List<Descriptor> original = base.manifest().layers();
-    boolean sitsOnBase = extended.size() >= original.size();
-    for (int i = 0; sitsOnBase && i < original.size(); i++) {
-      sitsOnBase = extended.get(i).digest().equals(original.get(i).digest());
-    }
-    if (!sitsOnBase) {
-      throw new LifecycleException(FailureCode.EXPORT_ERROR, "extended run image " + sparse.dir()
-          + " is not built on the run image " + base.pinnedRef());
-    }
-    return sparse;
   }
 
   /** The base env with the CNB variables set (replaced in place, else appended) and PATH prefixed. */

@@ -18,8 +18,9 @@ import java.util.Set;
  * The last step of an export (issue 7 item 3): makes every layer of an assembled app image
  * present in each target — run image layers by cross-repository mount (copied only between an
  * {@code oci:} layout and a registry, never pulled otherwise), published layers mounted from the
- * repository they were published to, extension layers uploaded from the sparse layout, a blob the
- * target has never sent again — then the config and the manifest, under each target's tag.
+ * repository they were published to, extension layers uploaded from the sparse layout (or, pushed
+ * by the pipeline's run role, mounted like run layers), a blob the target has never sent again —
+ * then the config and the manifest, under each target's tag.
  * Stateless apart from its store; thread-safe if the store is.
  */
 public final class AppImagePusher {
@@ -57,6 +58,10 @@ public final class AppImagePusher {
   private BlobPush.Outcome provide(ImageRef target, AppLayer layer, Set<String> reported) {
     if (layer.source() instanceof AppLayer.RunImage run) {
       return store.mountOrCopyBlob(target, layer.descriptor(), run.repository()).outcome();
+    }
+    if (layer.source() instanceof AppLayer.Stored stored) {
+      // the target's own repository answers EXISTED at its HEAD; another is mounted from
+      return store.mountOrCopyBlob(target, layer.descriptor(), stored.repository()).outcome();
     }
     if (layer.source() instanceof AppLayer.Published published) {
       if (repository(target).equals(repository(published.repository())) && reported.add(layer.id())) {

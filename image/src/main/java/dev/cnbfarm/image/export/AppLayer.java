@@ -25,7 +25,7 @@ public record AppLayer(String id, Descriptor descriptor, Digest diffId, Source s
   }
 
   /** Where a layer blob comes from. */
-  public sealed interface Source permits RunImage, Published, LocalFile {}
+  public sealed interface Source permits RunImage, Published, Stored, LocalFile {}
 
   /** A run image layer: mounted from the run image's repository, never downloaded. */
   public record RunImage(ImageRef repository) implements Source {
@@ -39,6 +39,17 @@ public record AppLayer(String id, Descriptor descriptor, Digest diffId, Source s
     public Published {
       Objects.requireNonNull(repository, "repository");
       Objects.requireNonNull(outcome, "outcome");
+    }
+  }
+
+  /**
+   * An extension layer blob the pipeline's run-kind extend already pushed to {@code repository}:
+   * mounted like a run image layer (copied only between an {@code oci:} layout and a registry,
+   * never pulled otherwise), and found in place when {@code repository} is the target's.
+   */
+  public record Stored(ImageRef repository) implements Source {
+    public Stored {
+      Objects.requireNonNull(repository, "repository");
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.cnbfarm.image.export;
 
-import dev.cnbfarm.image.dockerfile.SparseLayout;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Group;
@@ -13,8 +12,8 @@ import java.util.Optional;
  * opened by {@link AppImageAssembler}. Immutable.
  *
  * @param runImage the run image as read from the store (its manifest, config and reference)
- * @param extended the run-kind extend's output when the run image was extended; it must sit on
- *     {@code runImage}
+ * @param extended the run-kind extend's output when the run image was extended (its sparse layout
+ *     or its pushed blobs); it must sit on {@code runImage}
  * @param build the published build
  * @param analyzed analyzed.toml, for the run image name in the label
  * @param group group.toml, for whether extensions were used
@@ -22,7 +21,7 @@ import java.util.Optional;
  * @param platformApi the Platform API, written to {@code CNB_PLATFORM_API}
  * @param created the config's {@code created} and the new history entries' time
  */
-public record AssembleRequest(Image runImage, Optional<SparseLayout> extended, PublishedBuild build, Analyzed analyzed,
+public record AssembleRequest(Image runImage, Optional<ExtendedRunImage> extended, PublishedBuild build, Analyzed analyzed,
     Group group, RunMetadata run, String platformApi, String created) {
   public AssembleRequest {
     Objects.requireNonNull(runImage, "runImage");

@@ -63,7 +63,7 @@ public final class Exporter {
   }
 
   /** The run image as read, and the run-kind extend's output if the run image was extended. */
-  private record Base(Image image, Optional<SparseLayout> extended) {}
+  private record Base(Image image, Optional<ExtendedRunImage> extended) {}
 
   private Base base(ExportRequest req) {
     // after an extension switched the run image, the detector leaves only its name (decisions.md #4)
@@ -72,7 +72,7 @@ public final class Exporter {
             "analyzed.toml has no [run-image] reference or image")));
     Image base = store.read(runRef);
     reporter.debug("run image " + base.pinnedRef() + " has " + base.manifest().layers().size() + " layers");
-    return new Base(base, req.analyzed().runImageExtend() ? Optional.of(readSparse(req, base)) : Optional.empty());
+    return new Base(base, req.analyzed().runImageExtend() ? Optional.of(ExtendedRunImage.fromSparse(readSparse(req, base))) : Optional.empty());
   }
 
   private ExportResult assembleAndPush(ExportRequest req, Base base, PublishedBuild build) {
@@ -89,7 +89,7 @@ public final class Exporter {
     } catch (InvalidImageException e) {
       throw new LifecycleException(FailureCode.EXPORT_ERROR, e.getMessage(), e);
     }
-    AppImageAssembler.checkSitsOn(sparse, base);
+    ExtendedRunImage.Sparse.checkSitsOn(sparse, base);
     List<Descriptor> layers = sparse.manifest().layers();
     for (int i = base.manifest().layers().size(); i < layers.size(); i++) {
       Descriptor d = layers.get(i);

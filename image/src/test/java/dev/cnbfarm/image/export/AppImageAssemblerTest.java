@@ -69,7 +69,7 @@ class AppImageAssemblerTest {
   }
 
   static AssembleRequest request(Optional<SparseLayout> extended) {
-    return new AssembleRequest(runImage(), extended, build(),
+    return new AssembleRequest(runImage(), extended.map(ExtendedRunImage::fromSparse), build(),
         Analyzed.parse("[run-image]\nreference = \"" + RUN + "\"\nimage = \"registry.example/run\"\n", "analyzed.toml"),
         new Group(List.of(new GroupEntry("bp/a", "1", "0.10", "")), List.of()),
         new RunMetadata(List.of(new RunMetadata.RunImage("registry.example/run", List.of()))), "0.13",

@@ -21,7 +21,18 @@ public record RunMetadata(List<RunImage> images) {
     if (!Files.exists(file)) {
       return new RunMetadata(List.of());
     }
-    TomlTable toml = Toml.read(file, FailureCode.INVALID_INPUT);
+    return of(Toml.read(file, FailureCode.INVALID_INPUT));
+  }
+
+  /**
+   * Parses run.toml text carried by an event ({@code label} names it in error messages); empty
+   * text means no images, as an absent file does.
+   */
+  public static RunMetadata parse(String text, String label) {
+    return of(Toml.parse(text, label, FailureCode.INVALID_INPUT));
+  }
+
+  private static RunMetadata of(TomlTable toml) {
     List<RunImage> out = new ArrayList<>();
     for (TomlTable t : toml.tables("images")) {
       out.add(new RunImage(t.requireString("image"), t.strings("mirrors")));
