@@ -7,14 +7,21 @@ import dev.cnbfarm.cli.image.FromDirCommand;
 import dev.cnbfarm.cli.image.InspectCommand;
 import dev.cnbfarm.cli.image.RebaseCommand;
 import dev.cnbfarm.cli.lifecycle.LifecycleCommands;
+import dev.cnbfarm.cli.pipeline.BuildCommand;
+import dev.cnbfarm.cli.pipeline.FollowCommand;
+import dev.cnbfarm.cli.pipeline.HistoryCommand;
+import dev.cnbfarm.cli.pipeline.ReplayCommand;
+import dev.cnbfarm.cli.pipeline.StatusCommand;
+import dev.cnbfarm.cli.pipeline.SubmitCommand;
+import dev.cnbfarm.cli.pipeline.WorkerCommand;
 import dev.cnbfarm.cli.run.RunCommand;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Every {@code cnbfarm} command as one picocli tree, wired to its dependencies: the image store is
@@ -28,6 +35,14 @@ final class CommandTree {
     CommandLine root = new CommandLine(new Root(out));
     root.addSubcommand(new HelpCommand(out));
     root.addSubcommand(new VersionCommand(out));
+    root.addSubcommand(new CommandLine(new BuildCommand(env, out, RoutingImageStore::withDefaults)));
+    root.addSubcommand(new CommandLine(new SubmitCommand(env, out, err, RoutingImageStore::withDefaults)));
+    root.addSubcommand(new CommandLine(new FollowCommand(env, out)));
+    root.addSubcommand(new CommandLine(new StatusCommand(env, out)));
+    root.addSubcommand(new CommandLine(new HistoryCommand(env, out)));
+    root.addSubcommand(new CommandLine(new ReplayCommand(env, out)));
+    root.addSubcommand(CommandGroups.of("worker", "The pipeline's workers (one process each; scale by running more).",
+        WorkerCommand.commands(env, out, RoutingImageStore::withDefaults).toArray(CommandLine[]::new)));
     root.addSubcommand(LifecycleCommands.group(env, out));
     root.addSubcommand(CommandGroups.of("builder", "Builder images.",
         new CommandLine(new BuilderCreateCommand(out, RoutingImageStore::withDefaults, Main.version()))));

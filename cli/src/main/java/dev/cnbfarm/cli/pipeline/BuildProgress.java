@@ -74,16 +74,26 @@ final class BuildProgress {
       start("export");
       ended.put("export", e.getOccurredAt());
       terminal = e;
+    } else if (event instanceof BuildFailed f && f.getAttempt() == attempt) {
+      terminal = f;
+    }
+    return terminal != null;
+  }
+
+  /**
+   * Prints the end: timings and the digest, or the failure. Called once the follower has read the
+   * build's whole log, so the last phase's own lines come before it.
+   */
+  void finish() {
+    if (terminal instanceof BuildExported e) {
       summary(e.getOccurredAt());
       e.getTags().forEach(t -> out.println("Successfully built image " + t));
       out.println("*** Digest: " + e.getImageDigest());
-    } else if (event instanceof BuildFailed f && f.getAttempt() == attempt) {
-      terminal = f;
+    } else if (terminal instanceof BuildFailed f) {
       summary(f.getOccurredAt());
       out.println("ERROR: failed to build: " + f.getPhase() + " failed with exit code " + f.getExitCode() + ": "
           + f.getMessage());
     }
-    return terminal != null;
   }
 
   /** The exit code of an ended build: 0 when exported, else the failed phase's lifecycle exit code. */

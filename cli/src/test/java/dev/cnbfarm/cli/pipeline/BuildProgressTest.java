@@ -50,14 +50,16 @@ class BuildProgressTest {
     boolean done = progress.on(BuildExported.newBuilder().setEventId("e").setBuildId("b").setAttempt(1)
         .setOccurredAt(T0.plusMillis(4000)).setImage("oci:/i@sha256:abc").setImageDigest("sha256:abc")
         .setTags(List.of("oci:/i:app")).build());
+    progress.on(log("export", "exporter's last line", 1));
+    progress.finish();
 
     String text = bytes.toString();
     assertThat(done).isTrue();
     assertThat(progress.exitCode()).contains(0);
     assertThat(text).containsSubsequence("===> DETECTING", "[detector] detect ran", "[detector] Group: bp@1; extensions: ext@2",
         "Run image: oci:/i:run-tiny (switched by an extension)", "===> EXTENDING (BUILD) AND BUILDING",
-        "[extender (build)] building", "===> EXPORTING", "Timings: detect 1.5 s", "total 4.0 s",
-        "Successfully built image oci:/i:app", "*** Digest: sha256:abc");
+        "[extender (build)] building", "===> EXPORTING", "[exporter] exporter's last line",
+        "Timings: detect 1.5 s", "total 4.0 s", "Successfully built image oci:/i:app", "*** Digest: sha256:abc");
   }
 
   @Test
@@ -65,6 +67,7 @@ class BuildProgressTest {
     boolean done = progress.on(BuildFailed.newBuilder().setEventId("f").setBuildId("b").setAttempt(1).setOccurredAt(T0)
         .setPhase("detect").setCode(FailureCode.DETECT_FAILED).setExitCode(20).setCategory(FailureCategory.OUTCOME)
         .setMessage("no buildpack group passed detection").build());
+    progress.finish();
 
     assertThat(done).isTrue();
     assertThat(progress.exitCode()).contains(20);
