@@ -3,7 +3,7 @@ package dev.cnbfarm.cli.pipeline;
 import java.util.Locale;
 
 /** The pipeline's worker roles (design.md §2), each a consumer group of its own. */
-enum Role {
+public enum Role {
   DETECT("detect"),
   EXTEND_BUILD("extend-build"),
   EXTEND_RUN("extend-run"),
@@ -16,7 +16,7 @@ enum Role {
   }
 
   /** The phase name: in events, logs, metrics and the consumer group {@code <prefix>-<phase>}. */
-  String phase() {
+  public String phase() {
     return phase;
   }
 

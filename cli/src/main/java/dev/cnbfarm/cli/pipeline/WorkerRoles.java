@@ -36,7 +36,7 @@ import java.util.Optional;
  * many. Closing stops the loops (a running handler gets {@code CNBFARM_SHUTDOWN_GRACE}), then the
  * metrics endpoint and the cache. Not thread-safe.
  */
-final class WorkerRoles implements AutoCloseable {
+public final class WorkerRoles implements AutoCloseable {
   private final WorkerSettings settings;
   private final LocalCache cache;
   private final ImageStore store;
@@ -54,7 +54,7 @@ final class WorkerRoles implements AutoCloseable {
   }
 
   /** Starts {@code replicas} loops of each of {@code roles}, and the metrics endpoint when its port is set. */
-  static WorkerRoles start(WorkerSettings settings, Map<String, String> env, ImageStore store, List<Role> roles,
+  public static WorkerRoles start(WorkerSettings settings, Map<String, String> env, ImageStore store, List<Role> roles,
       int replicas) {
     WorkerRoles farm = new WorkerRoles(settings, env, store);
     try {
@@ -126,21 +126,21 @@ final class WorkerRoles implements AutoCloseable {
     }
   }
 
-  boolean alive() {
+  public boolean alive() {
     return loops.stream().allMatch(WorkerLoop::isAlive) && joins.stream().allMatch(JoinLoop::isRunning);
   }
 
-  boolean ready() {
+  public boolean ready() {
     return loops.stream().allMatch(WorkerLoop::isReady) && joins.stream().allMatch(JoinLoop::isReady);
   }
 
   /** The metrics endpoint's port, when it runs. */
-  Optional<Integer> metricsPort() {
+  public Optional<Integer> metricsPort() {
     return health.map(HealthServer::port);
   }
 
   /** Blocks until a loop stops on its own (a fatal error) or the thread is interrupted. */
-  void awaitAnyStop() throws InterruptedException {
+  public void awaitAnyStop() throws InterruptedException {
     while (alive()) {
       Thread.sleep(500);
     }
