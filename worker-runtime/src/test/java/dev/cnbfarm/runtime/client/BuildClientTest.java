@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
@@ -96,13 +97,28 @@ class BuildClientTest {
     worker(Topic.DETECTED, "f2", SampleEvents.detected("f2", 2));
     worker(Topic.EXPORTED, "f2", SampleEvents.exported("f2", 2, DIGEST));
 
+    worker(Topic.REQUESTED, "f3", requested("f3", 1));
+    worker(Topic.FAILED, "f3", failed("f3", 1));
+    worker(Topic.DETECTED, "f3", SampleEvents.detected("f3", 2)); // a re-drive is under way
+
     BuildEvent f1 = client.follow("f1", e -> {}, WAIT);
     BuildEvent f2 = client.follow("f2", e -> {}, WAIT);
+    CountDownLatch redriveSeen = new CountDownLatch(1);
+    CompletableFuture<BuildEvent> f3 = CompletableFuture.supplyAsync(() -> client.follow("f3", e -> {
+      if (e.attempt() == 2) {
+        redriveSeen.countDown();
+      }
+    }, WAIT));
+    assertThat(redriveSeen.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    worker(Topic.EXPORTED, "f3", SampleEvents.exported("f3", 2, DIGEST)); // only now: live
 
     assertThat(f1).isInstanceOf(BuildEvent.Failed.class);
     assertThat(((BuildEvent.Failed) f1).event().getMessage()).isEqualTo("push denied");
     assertThat(f2).isInstanceOf(BuildEvent.Exported.class);
     assertThat(f2.attempt()).isEqualTo(2);
+    BuildEvent third = f3.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(third).isInstanceOf(BuildEvent.Exported.class);
+    assertThat(third.attempt()).isEqualTo(2);
   }
 
   @Test
