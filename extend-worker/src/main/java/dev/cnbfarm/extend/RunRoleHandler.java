@@ -105,7 +105,8 @@ public final class RunRoleHandler implements PhaseHandler<BuildDetected> {
     TreeBlobs trees = new TreeBlobs(store, work.scratch());
     work.writeGroup(group);
     work.writeAnalyzed(event.getAnalyzedToml(), event.getBuilderImage(), runImage.toString());
-    trees.pull(sources, ExtendEvents.digest("generatedDigest", event.getGeneratedDigest()), work.files().generatedDir());
+    trees.pull(sources, ExtendEvents.digest("generatedDigest", event.getGeneratedDigest()),
+        work.files().generatedDir());
     List<DockerfileStep> steps = work.files().dockerfiles(api, group, ExtendKind.RUN, work.app());
     if (steps.stream().anyMatch(s -> s.context().equals(work.app()))) {
       // a run.Dockerfile without a context dir of its own builds in <app> (extensions.md §6.3)
@@ -156,7 +157,8 @@ public final class RunRoleHandler implements PhaseHandler<BuildDetected> {
     try {
       return Files.readAllBytes(layout.blobPath(digest));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the extended run image's config " + digest + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read the extended run image's config " + digest + ": " + e.getMessage(),
+          e);
     }
   }
 
