@@ -95,8 +95,9 @@ public final class ExportHandler implements JoinHandler<BuildBuilt, RunImageRead
     List<ImageRef> targets = targets(spec);
     Image runImage = readRunImage(ready);
     context.log().info("Exporting to " + targets.get(0) + " on the run image " + runImage.pinnedRef());
-    AppImage image = AppImageAssembler.assemble(new AssembleRequest(runImage, extended(ready), 
+    AppImage image = AppImageAssembler.assemble(new AssembleRequest(runImage, extended(ready),
         ExportEvents.publishedBuild(built),
+        // what the assembler reads of analyzed.toml: the run image's name for the label
         Analyzed.empty().withSwitchedRunImage(ready.getRunImageName(), ready.getExtended()),
         ExportEvents.group(built.getGroup()),
         RunMetadata.parse(ready.getRunToml(), "run.toml of the run.ready event of build " + ready.getBuildId()),
