@@ -8,6 +8,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Kafka's own lines (config dumps, a shutdown's expected warnings) are not the user's; our errors say what failed
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    }
     System.exit(run(args, System.getenv(), System.out));
   }
 
