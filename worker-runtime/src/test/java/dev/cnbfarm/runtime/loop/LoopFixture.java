@@ -39,10 +39,17 @@ final class LoopFixture implements AutoCloseable {
   final MeterRegistry registry;
   private final List<WorkerLoop<?>> loops = new ArrayList<>();
 
-  LoopFixture(TestBroker broker, MeterRegistry registry) {
+  private final String partitions;
+
+  LoopFixture(TestBroker broker, MeterRegistry registry, int partitions) {
     this.broker = broker;
     this.registry = registry;
+    this.partitions = Integer.toString(partitions);
     TopicAdmin.ensureTopics(settings(Map.of()).kafka());
+  }
+
+  LoopFixture(TestBroker broker, MeterRegistry registry) {
+    this(broker, registry, 1);
   }
 
   LoopFixture(TestBroker broker) {
@@ -53,7 +60,7 @@ final class LoopFixture implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("CNBFARM_BOOTSTRAP", broker.bootstrap());
     env.put("CNBFARM_TOPIC_PREFIX", prefix);
-    env.put("CNBFARM_TOPIC_PARTITIONS", "1");
+    env.put("CNBFARM_TOPIC_PARTITIONS", partitions);
     env.put("CNBFARM_INSTANCE", "test-worker");
     env.put("CNBFARM_RETRY_BACKOFF", "20ms");
     env.put("CNBFARM_RETRY_MAX_BACKOFF", "100ms");
@@ -90,6 +97,10 @@ final class LoopFixture implements AutoCloseable {
 
   void submit(String buildId) {
     broker.send(topics.name(Topic.REQUESTED), buildId, codec.encode(requested(buildId)));
+  }
+
+  void submit(String buildId, int partition) {
+    broker.send(topics.name(Topic.REQUESTED), partition, buildId, codec.encode(requested(buildId)));
   }
 
   List<ConsumerRecord<byte[], byte[]>> records(String topic) {

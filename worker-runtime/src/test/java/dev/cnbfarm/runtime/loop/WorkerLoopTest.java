@@ -131,6 +131,32 @@ class WorkerLoopTest {
   }
 
   @Test
+  void workOfARevokedPartitionIsLeftToItsNewOwner() throws Exception {
+    farm = new LoopFixture(broker, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 2);
+    CountDownLatch running = new CountDownLatch(1);
+    ScriptedHandler.Step slow = (event, context) -> {
+      running.countDown();
+      Thread.sleep(8_000);
+      return ScriptedHandler.exported(event, context);
+    };
+    farm.submit("p0", 0);
+    farm.submit("p1", 1);
+    Map<String, String> grace = Map.of("CNBFARM_SHUTDOWN_GRACE", "20s");
+    farm.start(new ScriptedHandler(slow), grace); // its first poll fetches both: one runs, the other waits
+    eventually().until(() -> running.getCount() == 0);
+
+    // one of the two partitions moves to the second loop: the running record's (its run is
+    // interrupted and discarded) or the waiting one's (dropped from the first loop's queue)
+    farm.start(new ScriptedHandler(slow), grace);
+
+    eventually().atMost(Duration.ofSeconds(60)).until(() -> farm.committed() == 2);
+    farm.close(); // graceful: whatever either loop still runs ends and is produced
+    assertThat(farm.events(Topic.EXPORTED)).map(e -> ((BuildExported) e).getBuildId())
+        .containsExactlyInAnyOrder("p0", "p1");
+    assertThat(farm.registry.get("cnbfarm.rebalances").counter().count()).isPositive();
+  }
+
+  @Test
   void logLinesReachTheLogsTopicNumberedFromZero() throws Exception {
     farm = new LoopFixture(broker);
     ScriptedHandler handler = new ScriptedHandler((event, context) -> {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -97,6 +99,16 @@ class WorkerSettingsTest {
         .hasMessageContaining("CNBFARM_KAFKA_ENABLE_AUTO_COMMIT: enable.auto.commit is set by cnbfarm itself")
         .hasMessageContaining("bootstrap.servers is set by cnbfarm itself (use CNBFARM_BOOTSTRAP)")
         .hasMessageContaining("CNBFARM_KAFKA_ACKS");
+  }
+
+  @Test
+  void theReadmeTableListsEveryKeyWithItsDefault() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+
+    for (Setting<?> s : WorkerSettings.settings()) {
+      assertThat(readme).as(s.env()).contains("| `" + s.env() + "` | `" + s.shownDefault() + "` |");
+    }
+    assertThat(readme).contains("| `" + KafkaSettings.PASS_THROUGH_PREFIX + "<X>` |");
   }
 
   @Test

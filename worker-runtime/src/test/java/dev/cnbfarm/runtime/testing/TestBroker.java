@@ -72,8 +72,13 @@ public final class TestBroker implements AutoCloseable {
 
   /** Writes one raw record and waits for its ack. */
   public void send(String topic, String key, byte[] value, Header... headers) {
+    send(topic, null, key, value, headers);
+  }
+
+  /** Writes one raw record to a given partition ({@code null}: by key) and waits for its ack. */
+  public void send(String topic, Integer partition, String key, byte[] value, Header... headers) {
     try {
-      ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null,
+      ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, partition,
           key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, List.of(headers));
       producer.send(r).get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
