@@ -24,28 +24,57 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A real single-node KRaft broker in this JVM, from Kafka's test kit (machine.md §1(a)), for every
- * module's Kafka tests: start one per test class, point the settings at {@link #bootstrap}. These
- * machines and CI have no Docker engine, so there is no Testcontainers branch (machine.md §2).
- * It also reads and writes raw records, for tests that check what a loop produced.
- * Thread-safe; {@link #close} stops the broker and deletes its data.
+ * A real single-node Kafka broker for every module's Kafka tests: start one per test class, point
+ * the settings at {@link #bootstrap}. The backend is chosen at run time (machine.md §2): a
+ * Testcontainers Kafka container where a Docker engine answers, else (these machines and CI have
+ * none) an in-process KRaft broker from Kafka's test kit (machine.md §1(a)). Both are real brokers.
+ * It also reads and writes raw records, for tests that check what a loop produced. Thread-safe;
+ * {@link #close} stops the broker and deletes its data.
  */
 public final class TestBroker implements AutoCloseable {
-  private final KafkaClusterTestKit kit;
+  /** The image of the container backend (Kafka's own native image, KRaft). */
+  static final String KAFKA_IMAGE = "apache/kafka-native:4.1.0";
+
+  private final String bootstrap;
+  private final AutoCloseable backend;
   private final KafkaProducer<byte[], byte[]> producer;
 
-  private TestBroker(KafkaClusterTestKit kit) {
-    this.kit = kit;
+  private TestBroker(String bootstrap, AutoCloseable backend) {
+    this.bootstrap = bootstrap;
+    this.backend = backend;
     Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     this.producer = new KafkaProducer<>(p);
   }
 
-  /** Formats and starts the broker; returns once it serves requests (about 3 s). */
+  /** Starts the broker; returns once it serves requests (about 3 s in-process). */
   public static TestBroker start() {
+    if (dockerAvailable()) {
+      org.testcontainers.kafka.KafkaContainer container = new org.testcontainers.kafka.KafkaContainer(KAFKA_IMAGE);
+      container.start();
+      return new TestBroker(container.getBootstrapServers(), container::stop);
+    }
+    return inProcess();
+  }
+
+  /** Whether a Docker engine answers (Testcontainers' own detection; false without a socket, at once). */
+  static boolean dockerAvailable() {
+    if (!java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+        && System.getenv("DOCKER_HOST") == null) {
+      return false;
+    }
+    try {
+      return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** The in-process KRaft broker of Kafka's test kit. */
+  static TestBroker inProcess() {
     try {
       KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
           .setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -59,7 +88,7 @@ public final class TestBroker implements AutoCloseable {
       kit.format();
       kit.startup();
       kit.waitForReadyBrokers();
-      return new TestBroker(kit);
+      return new TestBroker(kit.bootstrapServers(), kit);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the test broker: " + e.getMessage(), e);
     }
@@ -67,7 +96,7 @@ public final class TestBroker implements AutoCloseable {
 
   /** {@code localhost:<port>}, for {@code CNBFARM_BOOTSTRAP}. */
   public String bootstrap() {
-    return kit.bootstrapServers();
+    return bootstrap;
   }
 
   /** Writes one raw record and waits for its ack. */
@@ -92,7 +121,7 @@ public final class TestBroker implements AutoCloseable {
   /** Every record now on {@code topic}, read from the start by a fresh reader (read_committed not needed: no transactions). */
   public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
     Map<String, Object> p = new HashMap<>();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kit.bootstrapServers());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -115,7 +144,7 @@ public final class TestBroker implements AutoCloseable {
 
   /** The offset group {@code groupId} committed on {@code topic}, summed over its partitions (0 when none). */
   public long committed(String groupId, String topic) {
-    try (Admin admin = kit.admin()) {
+    try (Admin admin = Admin.create(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
           .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
       return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
@@ -131,6 +160,6 @@ public final class TestBroker implements AutoCloseable {
   @Override
   public void close() throws Exception {
     producer.close(Duration.ofSeconds(5));
-    kit.close();
+    backend.close();
   }
 }
