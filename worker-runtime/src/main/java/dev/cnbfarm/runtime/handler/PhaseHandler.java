@@ -8,7 +8,9 @@ import org.apache.avro.specific.SpecificRecord;
  * constructor. Handling one event twice gives the same outputs (event ids are derived, blobs are
  * content-addressed). A failure is thrown as a {@code CnbfarmException}; the loop retries the
  * retryable ones and turns the rest into a {@code BuildFailed} event. A build outcome that is not
- * an error (no group passed) is returned as a {@code BuildFailed} output by the handler itself.
+ * an error (no group passed, a buildpack's build failed) is thrown too, as a {@code
+ * LifecycleException} of category OUTCOME: the loop commits it without retry and the event
+ * carries the exit code (20, 51...) and the log excerpt the loop kept.
  *
  * @param <I> the input event's generated Avro class
  */
