@@ -94,9 +94,13 @@ final class Farm implements AutoCloseable {
 
   /** One build's events, read from the topics. */
   BuildHistory history(String buildId) {
+    return historyIfAny(buildId).orElseThrow(() -> new AssertionError("no build " + buildId + " in the event log"));
+  }
+
+  /** One build's events, when it has any yet. */
+  Optional<BuildHistory> historyIfAny(String buildId) {
     try (BuildClient client = client()) {
-      return client.history(Optional.of(buildId), Optional.empty()).stream().findFirst()
-          .orElseThrow(() -> new AssertionError("no build " + buildId + " in the event log"));
+      return client.history(Optional.of(buildId), Optional.empty()).stream().findFirst();
     }
   }
 
