@@ -117,7 +117,8 @@ class ForeignProducerIT {
     return await().atMost(BUILD).pollInterval(Duration.ofSeconds(1))
         .until(() -> farm.historyIfAny(id), h -> h.isPresent() && (h.get().exported().isPresent()
             || h.get().status().map(s -> s.failure().isPresent()).orElse(false)))
-        .orElseThrow().exported().orElseThrow(() -> new AssertionError("build " + id + " failed: " + farm.history(id).status()));
+        .orElseThrow().exported()
+        .orElseThrow(() -> new AssertionError("build " + id + " failed: " + farm.history(id).status()));
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -95,7 +95,8 @@ class HistoryReplayIT {
     build.path("dockerfiles").forEach(d -> dockerfiles.add(d.path("kind").asText() + " " + d.path("extensionId")
         .asText()));
     assertThat(dockerfiles).contains("BUILD samples/hello-tool", "RUN samples/motd", "RUN samples/run-tiny");
-    assertThat(build.path("dockerfiles").findValuesAsText("text")).anyMatch(t -> t.contains("COPY motd /opt/motd/motd"));
+    assertThat(build.path("dockerfiles").findValuesAsText("text"))
+        .anyMatch(t -> t.contains("COPY motd /opt/motd/motd"));
   }
 
   @Test
