@@ -6,7 +6,14 @@ reading only the .avsc files (no generated code, no schema registry).
                                                       prints one JSON line per file: {"schema", "fingerprint", "event"}
   cnbfarm_avro.py produce <avsc-dir> <bootstrap> <topic> <key> <json-file>
                                                       encodes the JSON as a BuildRequested (single-object
-                                                      encoding) and produces it with librdkafka, acks=all
+                                                      encoding) and produces it with librdkafka, acks=all,
+                                                      keyed <key> on the partition Java clients pick for it
+
+The JSON of `produce` is a BuildRequested as Avro's JSON sees it, with occurredAt in epoch milliseconds and
+the optional strings of BuildSpec as plain strings or null (no union wrappers):
+  {"eventId": "<uuid>", "buildId": "<key>", "attempt": 1, "occurredAt": 1764640000000, "producer": "python",
+   "spec": {"builderImage": "...", "sourceRepository": "...", "sourceDigest": "sha256:...", "targetImage": "...",
+            "tags": [], "env": {}, "runImage": null, "requestedBy": "...", "platformApi": "0.13", "replayOf": null}}
 """
 import io
 import json
@@ -97,7 +104,11 @@ def produce(avsc_dir, bootstrap, topic, key, json_file):
     avro.io.DatumWriter(schema).write(event, avro.io.BinaryEncoder(body))
     fp = fingerprint(schema)
     value = b"\xc3\x01" + struct.pack("<Q", fp) + body.getvalue()
-    producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "enable.idempotence": True})
+    # murmur2_random is the Java client's partitioner: librdkafka's default (consistent_random, CRC32) would put
+    # the request on another partition than the workers' events of the same build, and cnbfarm's clients read
+    # one build's events from the partition the Java partitioner gives its key
+    producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "enable.idempotence": True,
+                         "partitioner": "murmur2_random"})
     errors = []
     producer.produce(topic, key=key.encode("utf-8"), value=value,
                      on_delivery=lambda err, msg: errors.append(err) if err else None)

@@ -15,7 +15,10 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importClasses() {
+    // the modules' test-jars (fixtures shared with the itests) are test code too, but DO_NOT_INCLUDE_TESTS
+    // knows test-classes dirs only
     classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar"))
         .importPackages("dev.cnbfarm");
   }
 
