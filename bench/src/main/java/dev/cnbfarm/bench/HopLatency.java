@@ -44,8 +44,11 @@ final class HopLatency {
     this.partitions = partitions;
   }
 
-  /** Measures {@code samples} hops, one event every {@code paceMs}; milliseconds. */
-  Quantiles run(int samples, int paceMs) {
+  /** The hops in milliseconds, and where the slow ones (over 50 ms) were in the run (sample numbers). */
+  record Result(Quantiles hops, int slow, int firstSlow, int lastSlow) {}
+
+  /** Measures {@code samples} hops, one event every {@code paceMs}. */
+  Result run(int samples, int paceMs) {
     Map<String, String> env = Map.of(KafkaSettings.BOOTSTRAP.env(), bootstrap, KafkaSettings.TOPIC_PREFIX.env(),
         "bench-hop", KafkaSettings.TOPIC_PARTITIONS.env(), Integer.toString(partitions),
         WorkerSettings.INSTANCE.env(), "bench-hop");
@@ -84,7 +87,17 @@ final class HopLatency {
     synchronized (hops) {
       measured = new ArrayList<>(hops.subList(WARMUP, hops.size()));
     }
-    return Quantiles.of(measured);
+    int slow = 0;
+    int first = -1;
+    int last = -1;
+    for (int i = 0; i < measured.size(); i++) {
+      if (measured.get(i) > 50) {
+        slow++;
+        first = first < 0 ? i + 1 : first;
+        last = i + 1;
+      }
+    }
+    return new Result(Quantiles.of(measured), slow, first, last);
   }
 
   private static BuildSpec spec() {

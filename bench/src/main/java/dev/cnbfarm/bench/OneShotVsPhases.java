@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Part (a) and (d) of {@code scripts/bench pipeline}: the sample app built by one {@code cnbfarm
@@ -28,6 +30,10 @@ final class OneShotVsPhases {
       return oneShot.median() / phases.median();
     }
   }
+
+  /** What cnbfarm build prints: the broker and workers' start-up, and the build's own time. */
+  private static final Pattern STARTED = Pattern.compile("\\(started in ([0-9.]+) s\\)");
+  private static final Pattern TOTAL = Pattern.compile("; total ([0-9.]+) s");
 
   private final Path repo;
   private final Path dir;
@@ -61,9 +67,12 @@ final class OneShotVsPhases {
       four.add(sum);
       oneHwm = Math.max(oneHwm, o.vmHwmKb());
       fourHwm = Math.max(fourHwm, p.stream().mapToLong(CliProcess.Run::vmHwmKb).max().orElse(-1));
-      out.printf(Locale.ROOT, "  run %d: one-shot %.2f s (VmHWM %d MiB) | phases %.2f s = detector %.2f + extender"
-          + " build %.2f + extender run %.2f + exporter %.2f%n", i, o.seconds(), o.vmHwmKb() / 1024, sum,
-          p.get(0).seconds(), p.get(1).seconds(), p.get(2).seconds(), p.get(3).seconds());
+      double started = printed(o.output(), STARTED);
+      double build = printed(o.output(), TOTAL);
+      out.printf(Locale.ROOT, "  run %d: one-shot %.2f s (broker and workers up in %.1f s, build %.1f s, the rest"
+          + " %.1f s: JVM start, upload, shutdown; VmHWM %d MiB) | phases %.2f s = detector %.2f + extender build %.2f"
+          + " + extender run %.2f + exporter %.2f%n", i, o.seconds(), started, build, o.seconds() - started - build,
+          o.vmHwmKb() / 1024, sum, p.get(0).seconds(), p.get(1).seconds(), p.get(2).seconds(), p.get(3).seconds());
     }
     return new Result(Quantiles.of(one), Quantiles.of(four), one, four, oneHwm, fourHwm);
   }
@@ -146,6 +155,11 @@ final class OneShotVsPhases {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static double printed(String output, Pattern p) {
+    Matcher m = p.matcher(output);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
   @SafeVarargs

@@ -62,11 +62,13 @@ public final class PipelineBenchmark {
             throughput(new CliProcess(repo), dir, broker.bootstrap(), partitions, builds, replicas, others);
           }
           if (parts.contains("c")) {
-            Quantiles q = new HopLatency(broker.bootstrap(), partitions).run(samples, paceMs);
+            HopLatency.Result h = new HopLatency(broker.bootstrap(), partitions).run(samples, paceMs);
+            Quantiles q = h.hops();
             out.printf(Locale.ROOT, "(c) hop latency, worker A's handler returns -> worker B's handler starts"
                 + " (WorkerLoop, one event every %d ms, %d samples after %d warm-up): p50 %.2f ms, p99 %.2f ms,"
-                + " max %.2f ms (target p99 < 50 ms: %s)%n", paceMs, q.count(), HopLatency.WARMUP, q.median(),
-                q.percentile(99), q.max(), q.percentile(99) < 50 ? "met" : "MISSED");
+                + " max %.2f ms (target p99 < 50 ms: %s); %d over 50 ms%s%n", paceMs, q.count(), HopLatency.WARMUP,
+                q.median(), q.percentile(99), q.max(), q.percentile(99) < 50 ? "met" : "MISSED", h.slow(),
+                h.slow() == 0 ? "" : " (samples " + h.firstSlow() + " to " + h.lastSlow() + ")");
           }
         }
       }
