@@ -50,7 +50,7 @@ final class BuildThroughput {
 
   /** One configuration's figures; {@code handleSeconds}: mean handler time per phase in the timed builds. */
   record Result(int buildReplicas, int otherReplicas, int builds, double seconds, double minExtendBuild,
-      Map<String, Double> handleSeconds, double meanExport) {
+      Map<String, Double> handleSeconds, double meanExport, Map<Integer, Integer> perPartition) {
     double perMinute() {
       return builds * 60.0 / seconds;
     }
@@ -102,7 +102,8 @@ final class BuildThroughput {
         }
       });
       double seconds = Duration.between(start, t.last()).toMillis() / 1000.0;
-      return new Result(buildReplicas, otherReplicas, builds, seconds, t.minExtendBuild(), means, t.meanExport());
+      return new Result(buildReplicas, otherReplicas, builds, seconds, t.minExtendBuild(), means, t.meanExport(),
+          t.perPartition());
     }
   }
 
@@ -132,15 +133,20 @@ final class BuildThroughput {
   }
 
   /** When the builds' phases ended, from their records' timestamps. */
-  private record Timeline(Instant last, double minExtendBuild, double meanExport) {}
+  private record Timeline(Instant last, double minExtendBuild, double meanExport, Map<Integer, Integer> perPartition) {}
 
   private static Timeline follow(BuildClient client, List<String> ids) {
     Instant last = Instant.MIN;
     double minBuild = Double.MAX_VALUE;
     double export = 0;
+    Map<Integer, Integer> perPartition = new TreeMap<>();
     for (String id : ids) {
       Map<String, Instant> at = new HashMap<>();
-      BuildEvent end = client.follow(id, e -> at.putIfAbsent(e.getClass().getSimpleName(), e.timestamp()), FOLLOW);
+      BuildEvent end = client.follow(id, e -> {
+        if (at.putIfAbsent(e.getClass().getSimpleName(), e.timestamp()) == null && e instanceof BuildEvent.Requested) {
+          perPartition.merge(e.partition(), 1, Integer::sum);
+        }
+      }, FOLLOW);
       if (!(end instanceof BuildEvent.Exported)) {
         throw new IllegalStateException("build " + id + " did not export: " + end);
       }
@@ -154,7 +160,7 @@ final class BuildThroughput {
       export += Duration.between(both, end.timestamp()).toMillis() / 1000.0;
       last = end.timestamp().isAfter(last) ? end.timestamp() : last;
     }
-    return new Timeline(last, minBuild, export / ids.size());
+    return new Timeline(last, minBuild, export / ids.size(), perPartition);
   }
 
   private static void awaitReady(WorkerRoles... roles) {

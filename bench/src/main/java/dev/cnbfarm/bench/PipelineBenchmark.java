@@ -116,8 +116,8 @@ public final class PipelineBenchmark {
     StringBuilder handlers = new StringBuilder();
     r.handleSeconds().forEach((phase, s) -> handlers.append(String.format(Locale.ROOT, " %s %.2f s,", phase, s)));
     out.printf(Locale.ROOT, "(b) %d extend-build replica(s): %d builds in %.1f s = %.1f builds/min | mean handler"
-        + " time:%s export %.2f s | shortest extend-build %.2f s%n", r.buildReplicas(), r.builds(), r.seconds(),
-        r.perMinute(), handlers, r.meanExport(), r.minExtendBuild());
+        + " time:%s export %.2f s | shortest detected->built %.2f s | builds per partition %s%n", r.buildReplicas(),
+        r.builds(), r.seconds(), r.perMinute(), handlers, r.meanExport(), r.minExtendBuild(), r.perPartition());
   }
 
   private static int positive(BenchFlags flags, String name, String fallback) {
