@@ -20,6 +20,11 @@ public final class BenchMain {
                          (-runs 5 -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench -rss-megabytes 200)
         export [flags]   export (all layers in the registry) of 10 MB and 1 GB app images against
                          skopeo copy, and rebase of the 1 GB one (-runs 7 -copies 3 -cache DIR)
+        pipeline [flags] the Kafka pipeline; needs root: (a) one-shot cnbfarm build of the sample vs
+                         its four phase JVMs, (b) builds/min with 1 vs N extend-build replicas, RUN
+                         sleeping 2 s, (c) worker-to-worker hop latency, (d) one-shot peak RSS
+                         (-runs 3 -builds 40 -replicas 4 -others 4 -partitions 8 -samples 1000
+                          -pace-ms 10 -parts abcd -dir D)
 
       Figures and what each side includes: README.md, "Benchmarks"; raw logs: docs/benchmarks.md.
       """;
@@ -47,6 +52,7 @@ public final class BenchMain {
         case "detect" -> new DetectBenchmark(out).run(rest);
         case "extend" -> new ExtendBenchmark(out).run(rest);
         case "export" -> new ExportBenchmark(out).run(rest);
+        case "pipeline" -> new PipelineBenchmark(out).run(rest);
         // hidden: the child JVM of the extend benchmark's peak-RSS measurement
         case "extend-rss" -> RssProbe.child(rest, out);
         default -> throw new BenchFlags.UsageException("unknown benchmark '" + args[0] + "'");

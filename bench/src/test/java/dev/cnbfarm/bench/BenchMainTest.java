@@ -40,4 +40,31 @@ class BenchMainTest {
     BenchFlags flags = BenchFlags.parse(new String[] {"-runs", "3", "--copies=2"}, Set.of("runs", "copies"));
     assertThat(flags.values()).containsEntry("runs", "3").containsEntry("copies", "2");
   }
+
+  @Test
+  void helpListsThePipelineBenchmarkAndItsFlags() {
+    assertThat(BenchMain.run(new String[] {"pipeline", "--help"}, out)).isZero();
+    assertThat(output()).contains("pipeline [flags]", "-builds 40", "-replicas 4", "-partitions 8", "-parts abcd");
+  }
+
+  @Test
+  void aPipelinePartThatDoesNotExistIsOneLineAndExitThree() {
+    assertThat(BenchMain.run(new String[] {"pipeline", "-parts", "ax"}, out)).isEqualTo(3);
+    assertThat(output()).isEqualTo("ERROR: -parts takes letters of abcd, not 'ax' (scripts/bench --help)\n");
+  }
+
+  @Test
+  void aPipelineCountMustBePositive() {
+    assertThat(BenchMain.run(new String[] {"pipeline", "-builds", "0"}, out)).isEqualTo(3);
+    assertThat(output()).isEqualTo("ERROR: -builds takes a positive number, not '0' (scripts/bench --help)\n");
+  }
+
+  @Test
+  void quantilesTakeTheNearestRank() {
+    Quantiles q = Quantiles.of(java.util.List.of(5.0, 1.0, 4.0, 2.0, 3.0));
+    assertThat(q.median()).isEqualTo(3.0);
+    assertThat(q.percentile(99)).isEqualTo(5.0);
+    assertThat(q.percentile(20)).isEqualTo(1.0);
+    assertThat(q.percentile(40)).isEqualTo(2.0);
+  }
 }

@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -303,13 +304,15 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
     try (MdcScope scope = MdcScope.open(keys)) {
       log.info("{} started for build {} (attempt {})", phase, envelope.buildId(), envelope.attempt());
     }
-    Future<Outcome> future = threads.submit(() -> {
-      try {
-        return run.call();
-      } finally {
+    // wake the poll thread only once the future is done: woken earlier, it can find the run not done
+    // yet and then sleep a whole poll timeout before it produces and commits
+    FutureTask<Outcome> future = new FutureTask<>(run) {
+      @Override
+      protected void done() {
         consumer.wakeup(); // the poll thread completes the record at once
       }
-    });
+    };
+    threads.execute(future);
     inFlight = new InFlight(record, future, envelope, buildLog, clock.instant(), keys);
   }
 
