@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,21 +62,38 @@ public final class BuildCommand extends PipelineCommand implements Callable<Inte
   @Override
   public Integer call() throws IOException {
     ImageStore images = store.get();
+    long start = System.nanoTime();
+    // the embedded broker starts while the app source is uploaded (most of its start is class loading)
+    CompletableFuture<EmbeddedBroker> broker = farm.bootstrap != null ? null
+        : CompletableFuture.supplyAsync(EmbeddedBroker::start);
     Path scratch = Files.createTempDirectory("cnbfarm-build-");
+    BuildSpec spec;
     try {
-      BuildSpec spec = request.toSpec(images, scratch, new ConsoleReporter(out, "info"));
-      if (farm.bootstrap != null) {
-        return submitAndFollow(farm.settings(env), spec);
+      spec = request.toSpec(images, scratch, new ConsoleReporter(out, "info"));
+    } catch (RuntimeException e) {
+      if (broker != null) {
+        broker.thenAccept(EmbeddedBroker::close);
       }
-      return oneShot(images, spec);
+      throw e;
     } finally {
       Files.deleteIfExists(scratch);
     }
+    if (broker == null) {
+      return submitAndFollow(farm.settings(env), spec);
+    }
+    return oneShot(images, spec, started(broker), start);
   }
 
-  private int oneShot(ImageStore images, BuildSpec spec) {
-    long start = System.nanoTime();
-    try (EmbeddedBroker broker = EmbeddedBroker.start()) {
+  private static EmbeddedBroker started(CompletableFuture<EmbeddedBroker> broker) {
+    try {
+      return broker.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private int oneShot(ImageStore images, BuildSpec spec, EmbeddedBroker started, long start) {
+    try (EmbeddedBroker broker = started) {
       Map<String, String> local = farm.env(env);
       local.put(KafkaSettings.BOOTSTRAP.env(), broker.bootstrap());
       // one build: one partition is enough, and creating topics is quicker
