@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cnbfarm.itests.farm.BuildWatch;
 import dev.cnbfarm.itests.farm.Farm;
+import dev.cnbfarm.itests.farm.WorkerProcess;
 import dev.cnbfarm.runtime.client.BuildEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class SeparateProcessesIT {
   }
 
   @Test
-  void buildAndRunRolesWorkConcurrentlyAndBuildReplicasShareTheBuilds() throws Exception {
+  void buildAndRunRolesWorkConcurrentlyBuildReplicasShareTheBuildsAndSigtermStopsEveryWorker() throws Exception {
     List<BuildWatch> watches = new ArrayList<>();
     for (int i = 0; i < BUILDS; i++) {
       String id = farm.submit(Map.of("SAMPLES_BUILD_SLEEP", "3", "SAMPLES_RUN_SLEEP", "3"));
@@ -65,6 +66,11 @@ class SeparateProcessesIT {
         .filter(BuildEvent.Built.class::isInstance).map(e -> ((BuildEvent.Built) e).event().getProducer())
         .collect(Collectors.toSet());
     assertThat(producers).as("producers of the built events").containsExactlyInAnyOrder("build-1", "build-2");
+
+    // SIGTERM stops each worker gracefully, and nothing it started outlives it
+    for (WorkerProcess w : farm.workers()) {
+      assertThat(w.terminate()).as("%s's exit code after SIGTERM:%n%s", w, w.tail()).isIn(0, 143);
+    }
   }
 
   /** From a phase's first log line to its output event. */

@@ -24,6 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A farm of separate processes for the itests: a {@link StandaloneBroker}, a registry on 127.0.0.1
@@ -118,6 +125,11 @@ public final class Farm implements AutoCloseable {
     return w;
   }
 
+  /** Every worker started so far, in start order. */
+  public List<WorkerProcess> workers() {
+    return List.copyOf(workers);
+  }
+
   /** Submits the sample app, built with {@code images}, to {@code target} with {@code buildEnv}; returns the build id. */
   public String submit(SampleImages with, String target, Map<String, String> buildEnv) {
     List<String> args = new ArrayList<>(List.of("submit", "--bootstrap", broker.bootstrap(),
@@ -158,6 +170,20 @@ public final class Farm implements AutoCloseable {
     try (BuildClient client = client()) {
       return client.history(Optional.of(buildId), Optional.empty()).stream().findFirst()
           .map(BuildHistory::events).orElse(List.of());
+    }
+  }
+
+  /** The offset {@code group} has committed on {@code topic}-{@code partition}, -1 when none. */
+  public long committed(String group, String topic, int partition) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, partition));
+      return offset == null ? -1 : offset.offset();
+    } catch (ExecutionException | TimeoutException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 

@@ -120,7 +120,9 @@ public final class WorkerProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-    await(name + "'s child processes " + tree + " to be gone").atMost(GONE).pollInterval(Duration.ofMillis(200))
+    // a crash must take the sandbox down at once (pdeathsig), not when its step would have ended
+    Duration children = kill ? Duration.ofSeconds(5) : GONE;
+    await(name + "'s child processes " + tree + " to be gone").atMost(children).pollInterval(Duration.ofMillis(200))
         .until(() -> tree.stream().noneMatch(ProcessHandle::isAlive));
     return process.exitValue();
   }
