@@ -91,6 +91,10 @@ class FaultsIT {
   private static WorkerProcess start(String name) {
     WorkerProcess w = farm.worker(name, ROLES.get(name));
     running.put(name, w);
+    if (!name.equals("export")) {
+      // on a busy machine the first group join takes a while: the tests time the faults, not that
+      w.awaitOutput("assigned [cnbfarm.", Duration.ofSeconds(90));
+    }
     return w;
   }
 
@@ -228,7 +232,7 @@ class FaultsIT {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-      await("a record " + key + " on " + topic).atMost(Duration.ofSeconds(60)).until(() -> {
+      await("a record " + key + " on " + topic).atMost(Duration.ofSeconds(120)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
         return seen.stream().anyMatch(r -> key.equals(r.key()));
       });

@@ -39,7 +39,11 @@ public final class WorkerProcess implements AutoCloseable {
         "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.cnbfarm.schemas", "-cp", JavaProcesses.cliClasspath(),
         "dev.cnbfarm.cli.Main", "worker"));
     command.addAll(List.of(args));
+    // a restart under the same name gets a file of its own, so waiting for its start line waits for it
     Path output = dir.resolve(name + ".log");
+    for (int n = 2; Files.exists(output); n++) {
+      output = dir.resolve(name + "-" + n + ".log");
+    }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
     builder.environment().putAll(env);
