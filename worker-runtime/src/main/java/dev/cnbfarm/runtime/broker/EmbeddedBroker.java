@@ -229,21 +229,30 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
+    // the server's last background writes (checkpoints, a log cleaner's files) can land just after
+    // awaitShutdown returns: walk again until the dir is gone, for a bounded while
+    IOException last = null;
+    for (int attempt = 0; attempt < 50 && Files.exists(dir); attempt++) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
         }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("could not delete the embedded broker's directory {}: {}", dir, e.getMessage());
+      } catch (IOException | UncheckedIOException e) {
+        last = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    if (Files.exists(dir)) {
+      log.warn("could not delete the embedded broker's directory {}: {}", dir,
+          last == null ? "still there" : last.getMessage());
     }
   }
+
 
   private static LifecycleException failure(String message, Throwable cause) {
     String detail = cause.getMessage() == null ? "" : ": " + cause.getMessage();
