@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
         + "embedded Kafka broker and every worker in this process; --bootstrap: a running farm); prints the "
         + "build's progress and the image digest; exits with the failed phase's exit code (20 no group, 51 build "
         + "failed, 91/92 generate, 102 extend, 62 export).")
-public final class BuildCommand extends PipelineCommand implements Callable<Integer> {
+public final class BuildCommand implements Callable<Integer> {
+  private final PrintStream out;
   static final String SYNOPSIS = "cnbfarm build --builder <image> --app <dir> --image <image> [--run-image <image>]"
       + " [--env K=V]... [--tag <image>]... [--bootstrap <host:port>]";
 
@@ -54,7 +55,7 @@ public final class BuildCommand extends PipelineCommand implements Callable<Inte
   private Duration timeout = Duration.ofHours(1);
 
   public BuildCommand(Map<String, String> env, PrintStream out, Supplier<ImageStore> store) {
-    super(out, "build");
+    this.out = out;
     this.env = env;
     this.store = store;
   }

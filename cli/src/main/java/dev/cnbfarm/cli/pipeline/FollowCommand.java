@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "follow", customSynopsis = "cnbfarm follow <build-id> [--bootstrap <host:port>] [--timeout <duration>]",
     description = "Print a build's log and progress from its start until it ends; exits with the failed phase's "
         + "exit code, as cnbfarm build.")
-public final class FollowCommand extends PipelineCommand implements Callable<Integer> {
+public final class FollowCommand implements Callable<Integer> {
+  private final PrintStream out;
   private final Map<String, String> env;
   @Mixin
   private HelpFlag help;
@@ -28,7 +29,7 @@ public final class FollowCommand extends PipelineCommand implements Callable<Int
   private Duration timeout = Duration.ofHours(1);
 
   public FollowCommand(Map<String, String> env, PrintStream out) {
-    super(out, "follow");
+    this.out = out;
     this.env = env;
   }
 

@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
     + "[--bootstrap <host:port>]",
     description = "Print the audit trail of every build (or one): each event with its time, who asked, the group, "
         + "each applied Dockerfile and the image digest; --json for machines.")
-public final class HistoryCommand extends PipelineCommand implements Callable<Integer> {
+public final class HistoryCommand implements Callable<Integer> {
+  private final PrintStream out;
   private final Map<String, String> env;
   @Mixin
   private HelpFlag help;
@@ -50,7 +51,7 @@ public final class HistoryCommand extends PipelineCommand implements Callable<In
   private boolean json;
 
   public HistoryCommand(Map<String, String> env, PrintStream out) {
-    super(out, "history");
+    this.out = out;
     this.env = env;
   }
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "replay", customSynopsis = "cnbfarm replay <build-id> [--bootstrap <host:port>]",
     description = "Submit a past build's request again (same builder, source digest, target, env) as a new build; "
         + "prints the new build's id.")
-public final class ReplayCommand extends PipelineCommand implements Callable<Integer> {
+public final class ReplayCommand implements Callable<Integer> {
+  private final PrintStream out;
   private final Map<String, String> env;
   @Mixin
   private HelpFlag help;
@@ -23,7 +24,7 @@ public final class ReplayCommand extends PipelineCommand implements Callable<Int
   private String buildId;
 
   public ReplayCommand(Map<String, String> env, PrintStream out) {
-    super(out, "replay");
+    this.out = out;
     this.env = env;
   }
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", customSynopsis = "cnbfarm status <build-id> [--bootstrap <host:port>]",
     description = "Print where a build stands: the last phase reached, running/succeeded/failed, and the image "
         + "digest or the failure.")
-public final class StatusCommand extends PipelineCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer> {
+  private final PrintStream out;
   private final Map<String, String> env;
   @Mixin
   private HelpFlag help;
@@ -27,7 +28,7 @@ public final class StatusCommand extends PipelineCommand implements Callable<Int
   private String buildId;
 
   public StatusCommand(Map<String, String> env, PrintStream out) {
-    super(out, "status");
+    this.out = out;
     this.env = env;
   }
 

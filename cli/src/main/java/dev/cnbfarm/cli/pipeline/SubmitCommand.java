@@ -21,7 +21,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "submit", customSynopsis = SubmitCommand.SYNOPSIS,
     description = "Submit a build to a running farm (asynchronous); prints only the build id (follow it with "
         + "cnbfarm follow).")
-public final class SubmitCommand extends PipelineCommand implements Callable<Integer> {
+public final class SubmitCommand implements Callable<Integer> {
+  private final PrintStream out;
   static final String SYNOPSIS = "cnbfarm submit --bootstrap <host:port> --builder <image> --app <dir> --image <image>"
       + " [--run-image <image>] [--env K=V]... [--tag <image>]...";
 
@@ -36,7 +37,7 @@ public final class SubmitCommand extends PipelineCommand implements Callable<Int
   private FarmOptions farm;
 
   public SubmitCommand(Map<String, String> env, PrintStream out, PrintStream err, Supplier<ImageStore> store) {
-    super(out, "submit");
+    this.out = out;
     this.env = env;
     this.err = err;
     this.store = store;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  * the running handler gets {@code CNBFARM_SHUTDOWN_GRACE} to finish, else its record is left
  * uncommitted for another replica).
  */
-public final class WorkerCommand extends PipelineCommand implements Callable<Integer> {
+public final class WorkerCommand implements Callable<Integer> {
+  private final PrintStream out;
   static final String SYNOPSIS_TAIL = " [--bootstrap <host:port>] [--instance <id>] [--replicas <n>] "
       + "[--metrics-port <port>]";
   private final Map<String, String> env;
@@ -43,8 +44,8 @@ public final class WorkerCommand extends PipelineCommand implements Callable<Int
       + "(default: CNBFARM_METRICS_PORT; 0 any free port)")
   private Integer metricsPort;
 
-  private WorkerCommand(Map<String, String> env, PrintStream out, Supplier<ImageStore> store, Role fixed, String name) {
-    super(out, "worker " + name);
+  private WorkerCommand(Map<String, String> env, PrintStream out, Supplier<ImageStore> store, Role fixed) {
+    this.out = out;
     this.env = env;
     this.store = store;
     this.fixed = fixed;
@@ -53,13 +54,13 @@ public final class WorkerCommand extends PipelineCommand implements Callable<Int
   /** {@code cnbfarm worker detect}, {@code extend} and {@code export}, for the command tree. */
   public static List<picocli.CommandLine> commands(Map<String, String> env, PrintStream out, Supplier<ImageStore> store) {
     return List.of(
-        line(new WorkerCommand(env, out, store, Role.DETECT, "detect"), "detect", "cnbfarm worker detect"
+        line(new WorkerCommand(env, out, store, Role.DETECT), "detect", "cnbfarm worker detect"
             + SYNOPSIS_TAIL, "Run the detect worker: build requested -> detected (analyze, detect and generate in the "
             + "builder image's sandbox)."),
-        line(new WorkerCommand(env, out, store, null, "extend"), "extend", "cnbfarm worker extend --role build|run"
+        line(new WorkerCommand(env, out, store, null), "extend", "cnbfarm worker extend --role build|run"
             + SYNOPSIS_TAIL, "Run an extend worker: detected -> built (--role build: extend the build image as root, "
             + "build as the CNB user, publish the layers) or -> run.ready (--role run: extend the run image)."),
-        line(new WorkerCommand(env, out, store, Role.EXPORT, "export"), "export", "cnbfarm worker export"
+        line(new WorkerCommand(env, out, store, Role.EXPORT), "export", "cnbfarm worker export"
             + SYNOPSIS_TAIL, "Run the export worker: built + run.ready -> exported (a join whose state is in Kafka; "
             + "metadata-only assembly and push)."));
   }
