@@ -24,7 +24,7 @@ import picocli.CommandLine.ParseResult;
  * API check (exit 11), {@code ERROR:} lines and exit codes from {@link FailureCode} through the one
  * mapper ({@link Failures}), and the held debug lines printed when the phase fails.
  */
-final class PhaseCommandRunner {
+public final class PhaseCommandRunner {
   /** The phase itself, given its resolved inputs. */
   interface Phase {
     int run(PhaseInputs inputs, ConsoleReporter reporter);
@@ -123,7 +123,7 @@ final class PhaseCommandRunner {
   }
 
   /** A {@code CNBFARM_*} duration setting (ISO-8601, e.g. {@code PT30M}); a bad value exits 3. */
-  static Duration duration(Map<String, String> env, String key, String fallback) {
+  public static Duration duration(Map<String, String> env, String key, String fallback) {
     try {
       return Duration.parse(env.getOrDefault(key, fallback));
     } catch (DateTimeParseException e) {

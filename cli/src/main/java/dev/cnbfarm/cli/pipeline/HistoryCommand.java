@@ -5,6 +5,7 @@ import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.phase.GoDuration;
 import dev.cnbfarm.runtime.client.BuildClient;
+import dev.cnbfarm.runtime.client.UnknownBuildException;
 import dev.cnbfarm.runtime.client.BuildEvent;
 import dev.cnbfarm.runtime.client.BuildHistory;
 import dev.cnbfarm.runtime.client.HistoryJson;
@@ -63,7 +64,7 @@ public final class HistoryCommand implements Callable<Integer> {
       histories = client.history(Optional.ofNullable(buildId), from);
     }
     if (buildId != null && histories.isEmpty()) {
-      throw new LifecycleException(FailureCode.INVALID_INPUT, "no build " + buildId + " in the event log");
+      throw new UnknownBuildException(buildId);
     }
     if (json) {
       out.println(HistoryJson.write(histories));

@@ -1,9 +1,8 @@
 package dev.cnbfarm.cli.pipeline;
 
 import dev.cnbfarm.cli.console.HelpFlag;
-import dev.cnbfarm.lifecycle.failure.FailureCode;
-import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.runtime.client.BuildClient;
+import dev.cnbfarm.runtime.client.UnknownBuildException;
 import dev.cnbfarm.runtime.client.BuildStatus;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -35,8 +34,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (BuildClient client = FarmOptions.client(farm.settings(env))) {
-      BuildStatus s = client.status(buildId).orElseThrow(() -> new LifecycleException(FailureCode.INVALID_INPUT,
-          "no build " + buildId + " in the event log"));
+      BuildStatus s = client.status(buildId).orElseThrow(() -> new UnknownBuildException(buildId));
       out.println("build:   " + s.buildId() + " (attempt " + s.attempt() + ")");
       out.println("status:  " + s.outcome().name().toLowerCase(Locale.ROOT) + " after "
           + s.phase().name().toLowerCase(Locale.ROOT).replace('_', '.') + " at " + s.updatedAt());

@@ -1,6 +1,7 @@
 package dev.cnbfarm.cli.pipeline;
 
 import dev.cnbfarm.cli.console.HelpFlag;
+import dev.cnbfarm.extend.ExtendWorker;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
@@ -121,10 +122,7 @@ public final class WorkerCommand implements Callable<Integer> {
     if (role == null) {
       throw new LifecycleException(FailureCode.INVALID_ARGS, "--role is required: build or run");
     }
-    return switch (role.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "build" -> Role.EXTEND_BUILD;
-      case "run" -> Role.EXTEND_RUN;
-      default -> throw new LifecycleException(FailureCode.INVALID_ARGS, "--role '" + role + "' is not one of build, run");
-    };
+    return ExtendWorker.Role.parse(role) == ExtendWorker.Role.BUILD ? Role.EXTEND_BUILD : Role.EXTEND_RUN;
   }
+
 }

@@ -6,7 +6,8 @@ import dev.cnbfarm.engine.extend.ExtendSettings;
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
 import dev.cnbfarm.export.ExportWorker;
 import dev.cnbfarm.extend.ExtendWorker;
-import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.cli.lifecycle.PhaseCommandRunner;
+import dev.cnbfarm.cli.lifecycle.PhaseRecords;
 import dev.cnbfarm.image.rootfs.LocalCache;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -21,7 +22,6 @@ import dev.cnbfarm.schemas.BuildDetected;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,21 +109,12 @@ public final class WorkerRoles implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new LifecycleException(FailureCode.INVALID_ARGS, "CNB_KANIKO_CACHE_TTL='" + ttl + "': " + e.getMessage());
     }
-    return new ExtendSettings(duration(env, "CNBFARM_STEP_TIMEOUT", "PT30M"), parsedTtl,
-        Optional.ofNullable(env.get("CNBFARM_LAYER_CACHE_REPO")).filter(v -> !v.isEmpty()).map(ImageRef::parse));
+    return new ExtendSettings(PhaseCommandRunner.duration(env, "CNBFARM_STEP_TIMEOUT", "PT30M"), parsedTtl,
+        PhaseRecords.sharedLayerCache(env));
   }
 
   static BuildSettings buildSettings(Map<String, String> env) {
-    return new BuildSettings(duration(env, "CNBFARM_BUILD_TIMEOUT", "PT30M"));
-  }
-
-  private static Duration duration(Map<String, String> env, String key, String fallback) {
-    try {
-      return Duration.parse(env.getOrDefault(key, fallback));
-    } catch (DateTimeParseException e) {
-      throw new LifecycleException(FailureCode.INVALID_ARGS, key + "='" + env.get(key)
-          + "' is not an ISO-8601 duration like PT30M");
-    }
+    return new BuildSettings(PhaseCommandRunner.duration(env, "CNBFARM_BUILD_TIMEOUT", "PT30M"));
   }
 
   public boolean alive() {

@@ -8,7 +8,7 @@ import dev.cnbfarm.lifecycle.failure.LifecycleException;
 public final class UnknownBuildException extends LifecycleException {
   private static final long serialVersionUID = 1L;
 
-  UnknownBuildException(String buildId) {
+  public UnknownBuildException(String buildId) {
     super(FailureCode.INVALID_INPUT, Category.USER, "no build " + buildId + " in the event log", null);
   }
 }
