@@ -73,7 +73,12 @@ public final class BuildCommand implements Callable<Integer> {
       spec = request.toSpec(images, scratch, new ConsoleReporter(out, "info"));
     } catch (RuntimeException e) {
       if (broker != null) {
-        broker.thenAccept(EmbeddedBroker::close);
+        // wait for it and stop it here: an asynchronous close would race the exit and leave its dir
+        try {
+          broker.join().close();
+        } catch (CompletionException startFailed) {
+          e.addSuppressed(startFailed);
+        }
       }
       throw e;
     } finally {
