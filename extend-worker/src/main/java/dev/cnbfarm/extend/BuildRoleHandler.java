@@ -102,6 +102,7 @@ public final class BuildRoleHandler implements PhaseHandler<BuildDetected> {
         BuilderTree tree = builderTree(builder);
         ExtenderPhase.Outcome outcome = new ExtenderPhase(store, workspace, work.files(), log, context.clock(),
             extendSettings, buildSettings).run(inputs(event, work, tree));
+        context.meter().layerCache(outcome.cacheHits(), outcome.runsExecuted());
         // the launcher exactly as the exporter command chooses it: the builder's, else cnbfarm's own
         PublishedBuild published = new BuildPublisher(store, log).publish(new PublishRequest(work.layers(),
             work.app(), tree.launcher(), work.layers().resolve("project-metadata.toml"), group.buildpacks(),

@@ -116,6 +116,7 @@ public final class RunRoleHandler implements PhaseHandler<BuildDetected> {
         settings).run(new ExtendInputs(api, ExtendKind.RUN, work.app(), work.layers(), work.platform(),
             work.root().resolve("buildpacks"), work.root().resolve("extensions"), work.buildConfig(), Optional.empty(),
             OptionalInt.empty(), OptionalInt.empty(), "warn"));
+    context.meter().layerCache(outcome.cacheHits(), outcome.runsExecuted());
     if (outcome.layout().isEmpty()) {
       context.log().warn("The detected event marks the run image extended, but <generated> has no run.Dockerfile:"
           + " passing " + runImage + " through");

@@ -17,6 +17,7 @@ import dev.cnbfarm.runtime.Topic;
 import dev.cnbfarm.runtime.join.JoinLoop;
 import dev.cnbfarm.runtime.loop.WorkerLoop;
 import dev.cnbfarm.runtime.metrics.HealthServer;
+import dev.cnbfarm.runtime.metrics.MeteredImageStore;
 import dev.cnbfarm.runtime.settings.WorkerSettings;
 import dev.cnbfarm.schemas.BuildDetected;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -75,14 +76,17 @@ public final class WorkerRoles implements AutoCloseable {
     WorkerSettings mine = new WorkerSettings(settings.kafka(), instance, settings.retry(), settings.handlerTimeout(),
         settings.shutdownGrace(), settings.metricsPort());
     String group = settings.kafka().groupId(role.phase());
+    // each role's registry pushes counted under its phase (cnbfarm.registry.pushed.bytes)
+    ImageStore store = new MeteredImageStore(this.store, registry, role.phase());
     switch (role) {
       case DETECT -> loops.add(WorkerLoop.create(DetectWorker.handler(store, cache, workRoot("detect", instance),
           DetectWorker.settings(env)), Topic.REQUESTED, group, mine, registry));
-      case EXTEND_BUILD -> loops.add(extendLoop(ExtendWorker.Role.BUILD, group, mine));
-      case EXTEND_RUN -> loops.add(extendLoop(ExtendWorker.Role.RUN, group, mine));
+      case EXTEND_BUILD -> loops.add(extendLoop(store, ExtendWorker.Role.BUILD, group, mine));
+      case EXTEND_RUN -> loops.add(extendLoop(store, ExtendWorker.Role.RUN, group, mine));
       case EXPORT -> joins.add(JoinLoop.create(ExportWorker.handler(store), Topic.BUILT, Topic.RUN_READY,
           settings.kafka().bootstrap(), settings.kafka().topics(), instance, settings.retry(),
-          workRoot("export-state", instance), settings.kafka().clientProperties(), java.time.Clock.systemUTC()));
+          workRoot("export-state", instance), settings.kafka().clientProperties(), java.time.Clock.systemUTC(),
+          registry));
     }
     if (role == Role.EXPORT) {
       joins.get(joins.size() - 1).start();
@@ -91,7 +95,8 @@ public final class WorkerRoles implements AutoCloseable {
     }
   }
 
-  private WorkerLoop<BuildDetected> extendLoop(ExtendWorker.Role role, String group, WorkerSettings mine) {
+  private WorkerLoop<BuildDetected> extendLoop(ImageStore store, ExtendWorker.Role role, String group,
+      WorkerSettings mine) {
     ExtendWorker worker = ExtendWorker.of(store, cache, extendSettings(env), buildSettings(env));
     return WorkerLoop.create(worker.handler(role), Topic.DETECTED, group, mine, registry);
   }

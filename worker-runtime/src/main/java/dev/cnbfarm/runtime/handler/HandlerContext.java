@@ -17,4 +17,9 @@ public interface HandlerContext {
 
   /** The build's log for the phase being handled (info: stdout, warn: stderr; debug is kept out). */
   Reporter log();
+
+  /** Where the handler counts its work (layer cache hits and misses); counts nothing by default. */
+  default WorkMeter meter() {
+    return WorkMeter.NONE;
+  }
 }

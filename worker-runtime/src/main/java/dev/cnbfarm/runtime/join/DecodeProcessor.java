@@ -26,9 +26,11 @@ final class DecodeProcessor<T extends SpecificRecord> implements FixedKeyProcess
   private final Class<T> type;
   private final String stage;
   private final String worker;
+  private final JoinMetrics metrics;
   private FixedKeyProcessorContext<byte[], Decoded<T>> context;
 
-  DecodeProcessor(EventCodec codec, Class<T> type, String stage, String worker) {
+  DecodeProcessor(EventCodec codec, Class<T> type, String stage, String worker, JoinMetrics metrics) {
+    this.metrics = metrics;
     this.codec = codec;
     this.type = type;
     this.stage = stage;
@@ -42,11 +44,13 @@ final class DecodeProcessor<T extends SpecificRecord> implements FixedKeyProcess
 
   @Override
   public void process(FixedKeyRecord<byte[], byte[]> record) {
+    context.recordMetadata().ifPresent(m -> metrics.consumed(m.topic()));
     try {
       T event = codec.decode(record.value(), type);
       context.forward(record.withValue(new Decoded.Event<>(event)));
     } catch (UndecodableEventException e) {
       RecordMetadata origin = context.recordMetadata().orElseThrow();
+      metrics.poison();
       log.error("poison record {}-{}@{} to its dead-letter topic: {}", origin.topic(), origin.partition(),
           origin.offset(), e.getMessage());
       Headers headers = new RecordHeaders(record.headers().toArray());

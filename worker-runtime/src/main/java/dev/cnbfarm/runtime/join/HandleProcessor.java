@@ -42,11 +42,13 @@ final class HandleProcessor<L extends SpecificRecord, R extends SpecificRecord>
   private final RetryPolicy retry;
   private final Clock clock;
   private final EventCodec codec;
+  private final JoinMetrics metrics;
   private ProcessorContext<String, Routed> context;
   private KeyValueStore<String, Integer> handled;
 
   HandleProcessor(JoinHandler<L, R> handler, Topics topics, String instance, RetryPolicy retry, Clock clock,
-      EventCodec codec) {
+      EventCodec codec, JoinMetrics metrics) {
+    this.metrics = metrics;
     this.handler = handler;
     this.topics = topics;
     this.instance = instance;
@@ -85,6 +87,7 @@ final class HandleProcessor<L extends SpecificRecord, R extends SpecificRecord>
       send(Topic.FAILED, buildId, outcome.failed());
     }
     handled.put(buildId, pair.attempt());
+    metrics.handled(Duration.ofNanos(System.nanoTime() - start), outcome.result() == null);
     log.info("{} build {} attempt {}: {} in {} ms", handler.phase(), buildId, pair.attempt(),
         outcome.result() != null ? "done" : "failed (" + outcome.failed().getCode() + ")",
         Duration.ofNanos(System.nanoTime() - start).toMillis());
@@ -107,6 +110,7 @@ final class HandleProcessor<L extends SpecificRecord, R extends SpecificRecord>
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         if (known.category().retryable() && retry.mayRetry(tryNo, elapsed)) {
           Duration backoff = retry.backoff(tryNo);
+          metrics.retry(known.code().name());
           log.warn("{} build {} try {} failed, retrying in {} ms: {}", handler.phase(), envelope.buildId(), tryNo,
               backoff.toMillis(), known.getMessage());
           sleep(backoff);
@@ -129,5 +133,8 @@ final class HandleProcessor<L extends SpecificRecord, R extends SpecificRecord>
 
   private void send(Topic topic, String key, SpecificRecord value) {
     context.forward(new Record<>(key, new Routed(topics.name(topic), codec.encode(value)), clock.millis()));
+    if (topic != Topic.LOGS) {
+      metrics.produced(topics.name(topic));
+    }
   }
 }

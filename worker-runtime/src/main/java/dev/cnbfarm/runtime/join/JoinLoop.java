@@ -4,6 +4,9 @@ import dev.cnbfarm.runtime.Topic;
 import dev.cnbfarm.runtime.Topics;
 import dev.cnbfarm.runtime.failure.RetryPolicy;
 import dev.cnbfarm.runtime.handler.JoinHandler;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,10 +43,14 @@ public final class JoinLoop implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final String applicationId;
+  private final MeterRegistry registry;
+  private final Gauge lag;
 
-  private JoinLoop(KafkaStreams streams, String applicationId) {
+  private JoinLoop(KafkaStreams streams, String applicationId, MeterRegistry registry, JoinMetrics metrics) {
     this.streams = streams;
     this.applicationId = applicationId;
+    this.registry = registry;
+    this.lag = metrics.lag(applicationId, streams::metrics);
   }
 
   /** A loop over {@code left} ⋈ {@code right}; nothing runs until {@link #start()}. */
@@ -52,23 +59,32 @@ public final class JoinLoop implements AutoCloseable {
     return create(handler, left, right, bootstrap, topics, instance, retry, stateDir, Map.of(), Clock.systemUTC());
   }
 
-  /**
-   * As above, with Kafka client properties passed through (the {@code CNBFARM_KAFKA_*} settings;
-   * they win over the defaults here, except the exactly-once guarantee) and the clock of the
-   * events' {@code occurredAt}.
-   */
+  /** As below, with meters nobody scrapes. */
   public static <L extends SpecificRecord, R extends SpecificRecord> JoinLoop create(JoinHandler<L, R> handler,
       Topic left, Topic right, String bootstrap, Topics topics, String instance, RetryPolicy retry, Path stateDir,
       Map<String, ?> kafka, Clock clock) {
+    return create(handler, left, right, bootstrap, topics, instance, retry, stateDir, kafka, clock,
+        new SimpleMeterRegistry());
+  }
+
+  /**
+   * As above, with Kafka client properties passed through (the {@code CNBFARM_KAFKA_*} settings;
+   * they win over the defaults here, except the exactly-once guarantee) and the clock of the
+   * events' {@code occurredAt}, and the registry of its meters ({@link JoinMetrics}).
+   */
+  public static <L extends SpecificRecord, R extends SpecificRecord> JoinLoop create(JoinHandler<L, R> handler,
+      Topic left, Topic right, String bootstrap, Topics topics, String instance, RetryPolicy retry, Path stateDir,
+      Map<String, ?> kafka, Clock clock, MeterRegistry registry) {
     String applicationId = topics.prefix() + "-" + handler.phase();
     Properties props = properties(applicationId, bootstrap, instance, retry, stateDir, kafka);
-    KafkaStreams streams = new KafkaStreams(JoinTopology.build(handler, left, right, topics, instance, retry, clock),
-        props);
+    JoinMetrics metrics = new JoinMetrics(registry, handler.phase());
+    KafkaStreams streams = new KafkaStreams(JoinTopology.build(handler, left, right, topics, instance, retry, clock,
+        metrics), props);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("{} stopped: {}", applicationId, e.getMessage(), e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
-    return new JoinLoop(streams, applicationId);
+    return new JoinLoop(streams, applicationId, registry, metrics);
   }
 
   static Properties properties(String applicationId, String bootstrap, String instance, RetryPolicy retry,
@@ -119,6 +135,7 @@ public final class JoinLoop implements AutoCloseable {
   public boolean close(Duration timeout) {
     boolean closed = streams.close(CloseOptions.timeout(timeout)
         .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    registry.remove(lag);
     log.info("{} {}", applicationId, closed ? "stopped" : "did not stop within " + timeout.toMillis() + " ms");
     return closed;
   }

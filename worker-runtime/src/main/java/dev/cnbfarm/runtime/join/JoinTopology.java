@@ -32,29 +32,32 @@ final class JoinTopology {
   private JoinTopology() {}
 
   static <L extends SpecificRecord, R extends SpecificRecord> Topology build(JoinHandler<L, R> handler, Topic left,
-      Topic right, Topics topics, String instance, RetryPolicy retry, Clock clock) {
+      Topic right, Topics topics, String instance, RetryPolicy retry, Clock clock,
+      JoinMetrics metrics) {
     EventCodec codec = new EventCodec();
     StreamsBuilder builder = new StreamsBuilder();
-    KTable<byte[], L> lefts = latestAttempt(builder, codec, handler.left(), left, topics, handler.phase(), instance);
-    KTable<byte[], R> rights = latestAttempt(builder, codec, handler.right(), right, topics, handler.phase(), instance);
+    KTable<byte[], L> lefts = latestAttempt(builder, codec, handler.left(), left, topics, handler.phase(), instance,
+        metrics);
+    KTable<byte[], R> rights = latestAttempt(builder, codec, handler.right(), right, topics, handler.phase(),
+        instance, metrics);
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HandleProcessor.HANDLED_STORE),
         Serdes.String(), Serdes.Integer()));
     lefts.join(rights, (l, r) -> attempt(l) == attempt(r) ? new JoinedPair<>(l, r, attempt(l)) : null,
             Named.as("join-same-attempt"))
         .toStream(Named.as("joined"))
         .filter((k, pair) -> pair != null, Named.as("same-attempt-only"))
-        .process(() -> new HandleProcessor<>(handler, topics, instance, retry, clock, codec), Named.as("handle"),
+        .process(() -> new HandleProcessor<>(handler, topics, instance, retry, clock, codec, metrics), Named.as("handle"),
             HandleProcessor.HANDLED_STORE)
         .to((key, routed, ctx) -> routed.topic(), Produced.with(Serdes.String(), Routed.serde()));
     return builder.build();
   }
 
   private static <T extends SpecificRecord> KTable<byte[], T> latestAttempt(StreamsBuilder builder, EventCodec codec,
-      Class<T> type, Topic topic, Topics topics, String stage, String worker) {
+      Class<T> type, Topic topic, Topics topics, String stage, String worker, JoinMetrics metrics) {
     String side = topic.name().toLowerCase(Locale.ROOT).replace('_', '-');
     KStream<byte[], Decoded<T>> decoded = builder
         .stream(topics.name(topic), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(side + "-source"))
-        .processValues(() -> new DecodeProcessor<>(codec, type, stage, worker), Named.as(side + "-decode"));
+        .processValues(() -> new DecodeProcessor<>(codec, type, stage, worker, metrics), Named.as(side + "-decode"));
     decoded.filter((k, v) -> v instanceof Decoded.Poison<T>, Named.as(side + "-poison"))
         .mapValues(v -> ((Decoded.Poison<T>) v).bytes(), Named.as(side + "-poison-bytes"))
         .to(topics.dlq(topic), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(side + "-dlq"));

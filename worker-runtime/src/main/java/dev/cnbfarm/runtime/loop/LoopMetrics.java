@@ -1,6 +1,7 @@
 package dev.cnbfarm.runtime.loop;
 
 import dev.cnbfarm.lifecycle.failure.Category;
+import dev.cnbfarm.runtime.handler.WorkMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,6 +93,34 @@ final class LoopMetrics {
   void close() {
     registry.remove(lagGauge);
     registry.remove(assignedGauge);
+  }
+
+  /** A record read from {@code topic} and begun (decoded or not). */
+  void consumed(String topic) {
+    registry.counter("cnbfarm.records.consumed", "phase", phase, "topic", topic).increment();
+  }
+
+  /** Records acknowledged on {@code topic} (outputs, failures, DLQ copies; not the build log). */
+  void produced(String topic, int records) {
+    registry.counter("cnbfarm.records.produced", "phase", phase, "topic", topic).increment(records);
+  }
+
+  /** The handler's own counts, as meters of this phase. */
+  WorkMeter work() {
+    return (hits, misses) -> {
+      layerCache("hit").increment(hits);
+      layerCache("miss").increment(misses);
+    };
+  }
+
+  private Counter layerCache(String result) {
+    return layerCache(registry, phase, result);
+  }
+
+  /** {@code cnbfarm.layer.cache{phase,result=hit|miss}}: Dockerfile steps restored from or run past the cache. */
+  static Counter layerCache(MeterRegistry registry, String phase, String result) {
+    return Counter.builder("cnbfarm.layer.cache").description("extend Dockerfile steps: restored from the layer "
+        + "cache (hit) or executed (miss)").tags("phase", phase, "result", result).register(registry);
   }
 
   void rebalanced() {

@@ -13,6 +13,7 @@ import dev.cnbfarm.runtime.failure.FailureEvents;
 import dev.cnbfarm.runtime.failure.FailureEvents.Envelope;
 import dev.cnbfarm.runtime.handler.HandlerContext;
 import dev.cnbfarm.runtime.handler.PhaseHandler;
+import dev.cnbfarm.runtime.handler.WorkMeter;
 import dev.cnbfarm.runtime.loop.DeadLetters.Reason;
 import dev.cnbfarm.runtime.loop.DeadLetters.Stage;
 import dev.cnbfarm.runtime.loop.LoopMetrics.RecordOutcome;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -112,7 +114,7 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
     }
   }
 
-  private record LoopContext(String producer, Clock clock, Reporter log) implements HandlerContext {}
+  private record LoopContext(String producer, Clock clock, Reporter log, WorkMeter meter) implements HandlerContext {}
 
   private WorkerLoop(PhaseHandler<I> handler, Topic input, String groupId, WorkerSettings settings,
       MeterRegistry registry) {
@@ -283,6 +285,7 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
   }
 
   private void begin(ConsumerRecord<byte[], byte[]> record) {
+    metrics.consumed(record.topic());
     Map<String, String> mdc = MdcScope.keys(phase, record.topic(), record.partition(), record.offset(), null, null);
     I event;
     Envelope envelope;
@@ -299,7 +302,7 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
         envelope.buildId(), envelope.eventId());
     BuildLogReporter buildLog = new BuildLogReporter(producer, codec, topics.name(Topic.LOGS), envelope, phase,
         settings.instance(), clock);
-    HandlerRun<I> run = new HandlerRun<>(handler, event, new LoopContext(settings.instance(), clock, buildLog),
+    HandlerRun<I> run = new HandlerRun<>(handler, event, new LoopContext(settings.instance(), clock, buildLog, metrics.work()),
         buildLog, settings.retry(), settings.handlerTimeout(), threads, metrics, keys);
     try (MdcScope scope = MdcScope.open(keys)) {
       log.info("{} started for build {} (attempt {})", phase, envelope.buildId(), envelope.attempt());
@@ -407,6 +410,9 @@ public final class WorkerLoop<I extends SpecificRecord> implements AutoCloseable
       return false;
     }
     if (failure.isEmpty()) {
+      Map<String, Integer> byTopic = new TreeMap<>();
+      records.forEach(r -> byTopic.merge(r.topic(), 1, Integer::sum));
+      byTopic.forEach(metrics::produced);
       return true;
     }
     Throwable cause = failure.get();

@@ -1,5 +1,6 @@
 package dev.cnbfarm.runtime.join;
 
+import static dev.cnbfarm.runtime.loop.WorkerLoopMetricsTest.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,6 +20,8 @@ import dev.cnbfarm.schemas.BuildFailed;
 import dev.cnbfarm.schemas.BuildLog;
 import dev.cnbfarm.schemas.FailureCategory;
 import dev.cnbfarm.schemas.RunImageReady;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,6 +180,33 @@ class JoinLoopTest {
   private void givenTopics() throws Exception {
     topics = new Topics("j" + PREFIXES.incrementAndGet() + "x" + System.nanoTime() % 100000);
     records.create(topics.all(), 1);
+  }
+
+  @Test
+  void theJoinShowsItsDurationLagAndRecordsPerTopicOnTheWorkersMetrics() throws Exception {
+    givenTopics();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    loop = JoinLoop.create(handler, Topic.BUILT, Topic.RUN_READY, broker.bootstrap(), topics, "export-test",
+        FAST_RETRY, state.resolve("a"), Map.of(), java.time.Clock.systemUTC(), registry);
+    loop.start();
+
+    records.send(name(Topic.BUILT), "b1", SampleEvents.built("b1", 1));
+    records.send(name(Topic.RUN_READY), "b1", SampleEvents.runReady("b1", 1));
+    await().atMost(WAIT).until(() -> exported().size() == 1);
+
+    String group = topics.prefix() + "-export";
+    // the consumer's lag metric appears with its first fetch of an assigned partition
+    await().atMost(WAIT).until(() -> registry.scrape().contains("cnbfarm_consumer_lag{group=\"" + group + "\""));
+    String metrics = registry.scrape();
+    assertThat(value(metrics, "cnbfarm_handle_duration_seconds_count{phase=\"export\"}")).isEqualTo(1);
+    assertThat(value(metrics, "cnbfarm_consumer_lag{group=\"" + group + "\",phase=\"export\"}")).isZero();
+    assertThat(value(metrics, "cnbfarm_records_consumed_total{phase=\"export\",topic=\"" + name(Topic.BUILT)
+        + "\"}")).isEqualTo(1);
+    assertThat(value(metrics, "cnbfarm_records_consumed_total{phase=\"export\",topic=\"" + name(Topic.RUN_READY)
+        + "\"}")).isEqualTo(1);
+    assertThat(value(metrics, "cnbfarm_records_produced_total{phase=\"export\",topic=\"" + name(Topic.EXPORTED)
+        + "\"}")).isEqualTo(1);
+    assertThat(value(metrics, "cnbfarm_records_total{outcome=\"handled\",phase=\"export\"}")).isEqualTo(1);
   }
 
   private JoinLoop start(Path dir) {
