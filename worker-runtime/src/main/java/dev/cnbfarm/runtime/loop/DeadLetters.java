@@ -27,6 +27,7 @@ final class DeadLetters {
   static final String MESSAGE = PREFIX + "message";
   static final String STACKTRACE = PREFIX + "stacktrace";
   static final String ATTEMPTS = PREFIX + "attempts";
+  static final String REDRIVEN_FROM = dev.cnbfarm.runtime.dlq.DeadLetterQueue.REDRIVEN_FROM;
   private static final int MAX_TRACE = 16 * 1024;
 
   /** Where the record failed: it could not be decoded, or its handler failed. */
@@ -47,7 +48,8 @@ final class DeadLetters {
       String phase, Reason why) {
     RecordHeaders headers = new RecordHeaders();
     for (Header h : input.headers()) {
-      if (!h.key().startsWith(PREFIX)) {
+      // a record that comes back after a re-drive keeps saying where it was re-driven from
+      if (!h.key().startsWith(PREFIX) || h.key().equals(REDRIVEN_FROM)) {
         headers.add(h);
       }
     }
