@@ -8,6 +8,8 @@ import dev.cnbfarm.cli.image.InspectCommand;
 import dev.cnbfarm.cli.image.RebaseCommand;
 import dev.cnbfarm.cli.lifecycle.LifecycleCommands;
 import dev.cnbfarm.cli.pipeline.BuildCommand;
+import dev.cnbfarm.cli.pipeline.DlqListCommand;
+import dev.cnbfarm.cli.pipeline.DlqRedriveCommand;
 import dev.cnbfarm.cli.pipeline.FollowCommand;
 import dev.cnbfarm.cli.pipeline.HistoryCommand;
 import dev.cnbfarm.cli.pipeline.ReplayCommand;
@@ -41,6 +43,8 @@ final class CommandTree {
     root.addSubcommand(new CommandLine(new StatusCommand(env, out)));
     root.addSubcommand(new CommandLine(new HistoryCommand(env, out)));
     root.addSubcommand(new CommandLine(new ReplayCommand(env, out)));
+    root.addSubcommand(CommandGroups.of("dlq", "The dead-letter topics: list their records, send them back.",
+        new CommandLine(new DlqListCommand(env, out)), new CommandLine(new DlqRedriveCommand(env, out))));
     root.addSubcommand(CommandGroups.of("worker", "The pipeline's workers (one process each; scale by running more).",
         WorkerCommand.commands(env, out, RoutingImageStore::withDefaults).toArray(CommandLine[]::new)));
     root.addSubcommand(LifecycleCommands.group(env, out));

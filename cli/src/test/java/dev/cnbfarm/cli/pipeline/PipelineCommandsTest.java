@@ -58,7 +58,7 @@ class PipelineCommandsTest {
   @Test
   void everyPipelineCommandHasHelp() {
     for (String[] command : new String[][] {{"build"}, {"submit"}, {"follow"}, {"status"}, {"history"}, {"replay"},
-        {"worker", "detect"}, {"worker", "extend"}, {"worker", "export"}}) {
+        {"worker", "detect"}, {"worker", "extend"}, {"worker", "export"}, {"dlq", "list"}, {"dlq", "redrive"}}) {
       bytes.reset();
       String[] args = java.util.Arrays.copyOf(command, command.length + 1);
       args[command.length] = "--help";

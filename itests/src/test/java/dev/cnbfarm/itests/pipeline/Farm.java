@@ -44,18 +44,23 @@ final class Farm implements AutoCloseable {
   final WorkerSettings settings;
   private final WorkerRoles roles;
 
-  private Farm(TestBroker broker, LocalRegistry registry, Map<String, String> env) {
+  private Farm(TestBroker broker, LocalRegistry registry, Map<String, String> env, List<Role> roles) {
     this.broker = broker;
     this.registry = registry;
     this.env = env;
     this.store = new RoutingImageStore(new OciLayoutImageStore(), RegistryImageStore.of(RegistrySettings.defaults()));
     this.settings = WorkerSettings.fromEnv(env);
     TopicAdmin.ensureTopics(settings.kafka());
-    this.roles = WorkerRoles.start(settings, env, store, List.of(Role.values()), 1);
+    this.roles = WorkerRoles.start(settings, env, store, roles, 1);
   }
 
   /** Starts the broker, the registry and the workers; {@code dir} holds the workers' cache. */
   static Farm start(Path dir) {
+    return start(dir, List.of(Role.values()));
+  }
+
+  /** As {@link #start(Path)}, with workers of {@code roles} only (a test starts the others itself). */
+  static Farm start(Path dir, List<Role> roles) {
     TestBroker broker = TestBroker.start();
     LocalRegistry registry = null;
     try {
@@ -63,7 +68,7 @@ final class Farm implements AutoCloseable {
       Map<String, String> env = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "HOME", dir.toString(),
           "CNBFARM_CACHE_DIR", dir.resolve("cache").toString(), "CNBFARM_BOOTSTRAP", broker.bootstrap(),
           "CNBFARM_TOPIC_PARTITIONS", "2", "CNBFARM_INSTANCE", "itest-worker");
-      return new Farm(broker, registry, env);
+      return new Farm(broker, registry, env, roles);
     } catch (RuntimeException e) {
       if (registry != null) {
         registry.close();
