@@ -1,5 +1,6 @@
 package dev.cnbfarm.cli;
 
+import dev.cnbfarm.cli.console.LogFormat;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -8,6 +9,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // before any logger exists: the backend of CNBFARM_LOG_FORMAT (text or json)
+    LogFormat.choose(System.getenv());
     // Kafka's own lines (config dumps, a shutdown's expected warnings) are not the user's; our errors say what failed
     if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");

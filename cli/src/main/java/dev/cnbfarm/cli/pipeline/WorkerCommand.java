@@ -1,6 +1,7 @@
 package dev.cnbfarm.cli.pipeline;
 
 import dev.cnbfarm.cli.console.HelpFlag;
+import dev.cnbfarm.cli.console.LogFormat;
 import dev.cnbfarm.extend.ExtendWorker;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -78,7 +79,7 @@ public final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     // a worker's log is its output: one start and end line per build and phase (style.md §7)
-    System.setProperty("org.slf4j.simpleLogger.log.dev.cnbfarm", "info");
+    LogFormat.info("dev.cnbfarm");
     Role chosen = fixed != null ? fixed : extendRole();
     if (replicas < 1 || replicas > 64) {
       throw new LifecycleException(FailureCode.INVALID_ARGS, "--replicas must be 1..64, got " + replicas);

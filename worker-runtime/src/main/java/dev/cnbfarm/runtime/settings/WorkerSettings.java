@@ -39,6 +39,10 @@ public record WorkerSettings(KafkaSettings kafka, String instance, RetryPolicy r
   public static final Setting<Integer> METRICS_PORT = Setting.of("CNBFARM_METRICS_PORT", "-1",
       "port of /metrics, /healthz and /readyz on 127.0.0.1; -1 off, 0 any free port", Parsers.integer(-1, 65535));
 
+  public static final Setting<String> LOG_FORMAT = Setting.of("CNBFARM_LOG_FORMAT", "text",
+      "the worker's log lines: text, or json (one JSON object per line with the build id and record)",
+      WorkerSettings::logFormat);
+
   public WorkerSettings {
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(instance, "instance");
@@ -51,7 +55,7 @@ public record WorkerSettings(KafkaSettings kafka, String instance, RetryPolicy r
   public static List<Setting<?>> settings() {
     List<Setting<?>> all = new ArrayList<>(KafkaSettings.settings());
     all.addAll(List.of(INSTANCE, RETRY_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, RETRY_DEADLINE, HANDLER_TIMEOUT,
-        SHUTDOWN_GRACE, METRICS_PORT));
+        SHUTDOWN_GRACE, METRICS_PORT, LOG_FORMAT));
     return List.copyOf(all);
   }
 
@@ -77,11 +81,19 @@ public record WorkerSettings(KafkaSettings kafka, String instance, RetryPolicy r
     Duration timeout = HANDLER_TIMEOUT.read(env, errors);
     Duration grace = SHUTDOWN_GRACE.read(env, errors);
     int port = METRICS_PORT.read(env, errors);
+    LOG_FORMAT.read(env, errors); // used before any logger exists (the cli's LogFormat); refused here when bad
     if (!errors.isEmpty()) {
       throw new LifecycleException(FailureCode.INVALID_ARGS, "invalid settings: " + String.join("; ", errors));
     }
     return new WorkerSettings(kafka, instance, new RetryPolicy(attempts, backoff, maxBackoff, deadline), timeout,
         grace, port);
+  }
+
+  private static String logFormat(String value) {
+    if (!value.equals("text") && !value.equals("json")) {
+      throw new IllegalArgumentException("must be text or json");
+    }
+    return value;
   }
 
   private static String hostAndPid() {
