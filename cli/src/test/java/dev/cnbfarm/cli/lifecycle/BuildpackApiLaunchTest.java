@@ -111,7 +111,7 @@ class BuildpackApiLaunchTest {
         [[processes]]
         type = "args"
         command = "echo"
-        args = ["fixed", "$GREETING"]
+        args = ["fixed", "$GREETING", "a;b"]
 
         [[processes]]
         type = "direct"
@@ -132,7 +132,7 @@ class BuildpackApiLaunchTest {
         [[processes]]
         type = "args"
         command = ["echo"]
-        args = ["fixed", "$GREETING"]
+        args = ["fixed", "$GREETING", "a;b"]
 
         [[processes]]
         type = "direct"
@@ -153,9 +153,10 @@ class BuildpackApiLaunchTest {
     String image = buildAndExport(fx, "api-" + api.replace('.', '-'));
 
     assertThat(cnbfarmRun(image, "")).isEqualTo(legacy ? "greeting=hello\n" : "greeting=$GREETING\n");
-    assertThat(cnbfarmRun(image, "args")).isEqualTo(legacy ? "fixed hello\n" : "fixed $GREETING\n");
+    assertThat(cnbfarmRun(image, "args")).as("below 0.9 each arg is one word after the shell expands it")
+        .isEqualTo(legacy ? "fixed hello a;b\n" : "fixed $GREETING a;b\n");
     assertThat(cnbfarmRun(image, "args", "user")).as("user args follow the process args below 0.9, replace them"
-        + " from 0.9").isEqualTo(legacy ? "fixed hello user\n" : "user\n");
+        + " from 0.9").isEqualTo(legacy ? "fixed hello a;b user\n" : "user\n");
     assertThat(cnbfarmRun(image, "direct")).isEqualTo("$GREETING\n");
     assertThat(cnbfarmRun(image, "pwd")).as("working-dir from Buildpack API 0.8")
         .isEqualTo(ApiVersion.parse(api).atLeast("0.8") ? "/tmp\n" : "/workspace\n");
