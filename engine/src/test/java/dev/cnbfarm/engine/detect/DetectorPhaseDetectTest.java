@@ -314,7 +314,7 @@ class DetectorPhaseDetectTest {
   // ---- API versions and malformed input
 
   @ParameterizedTest
-  @ValueSource(strings = {"0.8", "0.13", "1.0", "zero"})
+  @ValueSource(strings = {"0.6", "0.13", "1.0", "zero"})
   void refusesABuildpackWithAnUnsupportedApiWithExit12(String bpApi) {
     Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of()));
     fx.buildpack("bp/a").api(bpApi);
@@ -331,7 +331,7 @@ class DetectorPhaseDetectTest {
   void refusesAnExtensionWithAnUnsupportedApiWithExit12BeforeAnyDetect() {
     Fixtures fx = Fixtures.in(tmp).order(order(List.of("bp/a"), List.of("ext/a")));
     fx.buildpack("bp/a").passes();
-    fx.extension("ext/a").api("0.8");
+    fx.extension("ext/a").api("0.6");
 
     assertThatThrownBy(() -> fx.detect("0.13")).isInstanceOfSatisfying(LifecycleException.class, e -> {
       assertThat(e.code().exitCode()).isEqualTo(12);

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * launcher honours (platform.md "Launch"). Layout, read by {@code launcher.sh}:
  * {@code /layers/config/buildpacks} (escaped buildpack dirs, group order), {@code
  * /layers/config/default-process}, and {@code /layers/config/processes/<type>/}{@code command},
- * {@code args} (one element a line), {@code direct}, {@code working-dir}. Stateless.
+ * {@code args} (one element a line), {@code direct}, {@code working-dir}, {@code buildpack-api}
+ * (the Buildpack API of the buildpack that declared it, which decides whether user args replace
+ * or follow its args). Stateless.
  */
 final class ProcessTable {
   /** buildpack.md "launch.toml": a process type is letters, digits, '.', '_' and '-'. */
@@ -53,6 +55,9 @@ final class ProcessTable {
       entries.add(file(dir + "/command", lines(type, command)));
       entries.add(file(dir + "/args", lines(type, p.strings("args"))));
       entries.add(file(dir + "/direct", p.bool("direct", false) + "\n"));
+      String bpId = p.string("buildpack-id", "");
+      buildpacks.stream().filter(bp -> bp.id().equals(bpId) && !bp.api().isEmpty()).findFirst()
+          .ifPresent(bp -> entries.add(file(dir + "/buildpack-api", lines(type, List.of(bp.api())))));
       String workingDir = p.string("working-dir", "");
       if (!workingDir.isEmpty()) {
         entries.add(file(dir + "/working-dir", lines(type, List.of(workingDir))));

@@ -13,15 +13,18 @@
 #   3. runs each launch layer's exec.d/* then exec.d/<process>/* programs and exports the variables
 #      each writes to file descriptor 3 as TOML (NAME = "value" lines; basic strings only);
 #   3b. sources each launch layer's profile.d/* then profile.d/<process>/*, then <app>/.profile;
-#   4. cd to the process's working-dir (default: the app dir) and execs command, args, then "$@".
+#   4. cd to the process's working-dir (default: the app dir) and execs the command with the process
+#      args and the user's ("$@") combined as the reference launcher combines them; a process with
+#      direct = false (Buildpack API < 0.9) runs through bash (else /bin/sh) -c as the reference's.
 #
 # It reads the plain-text process table the cnbfarm exporter writes next to metadata.toml:
 #   <layers>/config/buildpacks                     escaped buildpack dirs in group order, one a line
 #   <layers>/config/default-process                the default process type (absent: none)
 #   <layers>/config/processes/<type>/command       the command, one element a line
 #   <layers>/config/processes/<type>/args          the args, one a line
-#   <layers>/config/processes/<type>/direct        "true": exec the command; else run it with sh -c
+#   <layers>/config/processes/<type>/direct        "true": exec the command; else run it with a shell
 #   <layers>/config/processes/<type>/working-dir   absent: the app dir
+#   <layers>/config/processes/<type>/buildpack-api below 0.9: user args follow the process args
 # Env file values lose their trailing newlines (as shell command substitution does).
 # Failures to launch exit 82, the reference lifecycle's code for a failed launch.
 
@@ -319,22 +322,72 @@ if [ -f "$process_dir/working-dir" ]; then
 fi
 cd "$working_dir" 2>/dev/null || fail "cannot cd to $working_dir for process '$process'"
 
-# Build argv = command args "$@": append the table's lines after the user's args, then rotate the
-# user's args to the end.
-user_argc=$#
-for _table in command args; do
-  [ -f "$process_dir/$_table" ] || continue
+# The process's argv, as the reference launcher builds it for Platform API 0.10+ (launch/process.go
+# handleUserArgs): a command of several elements keeps its extra elements as fixed args, then the
+# user's args or else the process args; a one-element command takes the process args, to which a
+# Buildpack API < 0.9 process appends the user's args and which a 0.9+ process's user args replace.
+# The words are gathered single-quoted, then set as "$@".
+quoted=
+quote() {
+  _q_in=$1
+  _q_out=
+  while :; do
+    case $_q_in in
+      *\'*) _q_out="$_q_out${_q_in%%\'*}'\\''"; _q_in=${_q_in#*\'} ;;
+      *) _q_out="$_q_out$_q_in"; break ;;
+    esac
+  done
+  quoted="'$_q_out'"
+}
+user_q=
+for _arg in "$@"; do
+  quote "$_arg"
+  user_q="$user_q $quoted"
+done
+command=
+command_joined=
+fixed_q=
+_n=0
+if [ -f "$process_dir/command" ]; then
   while IFS= read -r _arg || [ -n "$_arg" ]; do
-    set -- "$@" "$_arg"
-  done <"$process_dir/$_table"
-done
-_i=0
-while [ "$_i" -lt "$user_argc" ]; do
-  set -- "$@" "$1"
-  shift
-  _i=$((_i + 1))
-done
-[ $# -gt "$user_argc" ] || fail "process '$process' has no command"
+    if [ "$_n" -eq 0 ]; then
+      command=$_arg
+    else
+      quote "$_arg"
+      fixed_q="$fixed_q $quoted"
+    fi
+    command_joined="$command_joined${command_joined:+ }$_arg"
+    _n=$((_n + 1))
+  done <"$process_dir/command"
+fi
+[ "$_n" -gt 0 ] && [ -n "$command" ] || fail "process '$process' has no command"
+args_q=
+if [ -f "$process_dir/args" ]; then
+  while IFS= read -r _arg || [ -n "$_arg" ]; do
+    quote "$_arg"
+    args_q="$args_q $quoted"
+  done <"$process_dir/args"
+fi
+bp_api=
+if [ -f "$process_dir/buildpack-api" ]; then
+  read_value "$process_dir/buildpack-api"
+  bp_api=$value
+fi
+# legacy_api: true for a Buildpack API below 0.9 (0.x with x < 9)
+legacy_api=false
+case $bp_api in
+  0.[0-8]) legacy_api=true ;;
+esac
+if [ "$_n" -gt 1 ]; then
+  if [ $# -gt 0 ]; then argv_q="$fixed_q$user_q"; else argv_q="$fixed_q$args_q"; fi
+elif [ $# -eq 0 ]; then
+  argv_q=$args_q
+elif [ "$legacy_api" = true ]; then
+  argv_q="$args_q$user_q"
+else
+  argv_q=$user_q
+fi
+eval "set -- $argv_q"
 
 direct=false
 if [ -f "$process_dir/direct" ]; then
@@ -343,16 +396,20 @@ if [ -f "$process_dir/direct" ]; then
 fi
 export CNB_PROCESS_TYPE="$process"
 if [ "$direct" = true ]; then
-  exec "$@"
+  exec "$command" "$@"
 fi
-# Not direct (Buildpack API < 0.9 processes): the command and args are shell text, joined by
-# spaces; the user's args reach that script as "$@".
-script=
-_i=0
-_table_argc=$(($# - user_argc))
-while [ "$_i" -lt "$_table_argc" ]; do
-  script="$script${script:+ }$1"
-  shift
+# Not direct (Buildpack API < 0.9 processes), as the reference's launch/bash.go: bash when the run
+# image has it, else /bin/sh. Without args the command is a script; with args, the command and each
+# arg are one word each after the shell's expansion of it ("$(eval echo \"$0\")" ...).
+shell=/bin/sh
+[ -x /bin/bash ] && shell=/bin/bash
+if [ $# -eq 0 ]; then
+  exec "$shell" -c "$command_joined"
+fi
+script='"$(eval echo \"$0\")"'
+_i=1
+while [ "$_i" -le $# ]; do
+  script="$script "'"$(eval echo \"${'"$_i"'}\")"'
   _i=$((_i + 1))
 done
-exec /bin/sh -c "$script \"\$@\"" "$process" "$@"
+exec "$shell" -c "$script" "$command_joined" "$@"

@@ -35,18 +35,22 @@ class LauncherScriptTest {
     workDir = Files.createDirectories(dir.resolve("work dir"));
     write("config/buildpacks", "bp_a\nbp_b\n");
     write("config/default-process", "web\n");
-    // web: prints what the tests look at; user args are appended after its own args
-    write("config/processes/web/command", "sh\n-c\n");
-    write("config/processes/web/args", "echo \"GREETING=$GREETING LIST=$LIST PRE=$PRE DEF=$DEF ONLY=$ONLY"
+    // web: prints what the tests look at; user args are appended after its own args (its buildpack
+    // is of Buildpack API 0.8: below 0.9 user args follow the process args)
+    write("config/processes/web/command", "sh\n");
+    write("config/processes/web/buildpack-api", "0.8\n");
+    write("config/processes/web/args", "-c\necho \"GREETING=$GREETING LIST=$LIST PRE=$PRE DEF=$DEF ONLY=$ONLY"
         + " PROFILED=$PROFILED WEBPROFILE=$WEBPROFILE pwd=$(pwd) process=$CNB_PROCESS_TYPE $(tool) args=$*\"\nweb\n");
     write("config/processes/web/direct", "true\n");
-    write("config/processes/worker/command", "sh\n-c\n");
-    write("config/processes/worker/args", "echo \"worker ONLY=$ONLY pwd=$(pwd) args=$*\"\nworker\n");
+    write("config/processes/worker/command", "sh\n");
+    write("config/processes/worker/buildpack-api", "0.8\n");
+    write("config/processes/worker/args", "-c\necho \"worker ONLY=$ONLY pwd=$(pwd) args=$*\"\nworker\n");
     write("config/processes/worker/direct", "true\n");
     write("config/processes/worker/working-dir", workDir + "\n");
     write("config/processes/shell/command", "echo\n");
     write("config/processes/shell/args", "shell \"$GREETING\"\n");
     write("config/processes/shell/direct", "false\n");
+    write("config/processes/shell/buildpack-api", "0.7\n");
 
     // bp_a: a launch layer with bin, env.launch (all actions), a process-specific dir and profile.d
     write("bp_a/tools.toml", "[types]\nlaunch = true # exported\n");

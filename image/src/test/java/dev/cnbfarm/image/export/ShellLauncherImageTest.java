@@ -52,9 +52,9 @@ class ShellLauncherImageTest {
   }
 
   @Test
-  void userArgsAreAppendedToTheProcessCnbProcessTypeNames() {
+  void userArgsReplaceTheArgsOfABuildpackApi010ProcessCnbProcessTypeNames() {
     assertThat(run(List.of("a", "b c"), Map.of("CNB_PROCESS_TYPE", "web")).stdout).containsExactly(
-        "hello GREETING=from env.launch process=web pwd=/workspace uid=1000 args=--from-web a b c");
+        "hello GREETING=from env.launch process=web pwd=/workspace uid=1000 args=a b c");
   }
 
   @Test

@@ -15,9 +15,13 @@ public final class SupportedApis {
       List.of(ApiVersion.of(0, 10), ApiVersion.of(0, 11), ApiVersion.of(0, 12), ApiVersion.of(0, 13),
           ApiVersion.of(0, 14));
 
-  /** Buildpack APIs (which also version extensions), oldest first. */
+  /**
+   * Buildpack APIs (which also version extensions), oldest first: the reference lifecycle's list
+   * (api/apis.go), none of them deprecated, for buildpacks and extensions alike.
+   */
   public static final List<ApiVersion> BUILDPACK =
-      List.of(ApiVersion.of(0, 9), ApiVersion.of(0, 10), ApiVersion.of(0, 11), ApiVersion.of(0, 12));
+      List.of(ApiVersion.of(0, 7), ApiVersion.of(0, 8), ApiVersion.of(0, 9), ApiVersion.of(0, 10),
+          ApiVersion.of(0, 11), ApiVersion.of(0, 12));
 
   /** What {@code CNB_PLATFORM_API} means when unset. */
   public static final ApiVersion DEFAULT_PLATFORM = ApiVersion.of(0, 13);

@@ -37,12 +37,27 @@ public final class Builder {
   private final ModuleStore modules;
   private final BuildContext ctx;
   private final Reporter reporter;
+  private final String execEnv;
 
   public Builder(BinaryRunner runner, ModuleStore modules, BuildContext ctx, Reporter reporter) {
+    this(runner, modules, ctx, reporter, "");
+  }
+
+  private Builder(BinaryRunner runner, ModuleStore modules, BuildContext ctx, Reporter reporter, String execEnv) {
     this.runner = runner;
     this.modules = modules;
     this.ctx = ctx;
     this.reporter = reporter;
+    this.execEnv = execEnv == null ? "" : execEnv;
+  }
+
+  /**
+   * This builder, giving buildpacks of API 0.12 and later {@code CNB_EXEC_ENV=execEnv} (the
+   * platform's execution environment); empty: the variable is not set, as the reference does
+   * when the platform gives none (buildpack/build.go runBuildCmd).
+   */
+  public Builder withExecEnv(String execEnv) {
+    return new Builder(runner, modules, ctx, reporter, execEnv);
   }
 
   /** The descriptors of the group's buildpacks, in order. */
@@ -100,11 +115,18 @@ public final class Builder {
     claim(layers, planFile.getParent(), planFile);
     Map<String, String> env = ctx.buildEnv().forModule(bp.clearEnv(), ctx.underlay(), layerEnv::applyTo);
     env.put("CNB_BUILDPACK_DIR", bp.dir().toString());
-    env.put("CNB_LAYERS_DIR", layers.toString());
-    env.put("CNB_PLATFORM_DIR", ctx.platform().toString());
-    env.put("CNB_BP_PLAN_PATH", planFile.toString());
+    // Buildpack API 0.8 added these; older buildpacks have only the positional args (the
+    // reference sets them from 0.8 only: buildpack/build.go runBuildCmd).
+    if (bp.api().atLeast("0.8")) {
+      env.put("CNB_LAYERS_DIR", layers.toString());
+      env.put("CNB_PLATFORM_DIR", ctx.platform().toString());
+      env.put("CNB_BP_PLAN_PATH", planFile.toString());
+    }
     if (bp.api().atLeast("0.10")) {
       env.putAll(ctx.targetEnv());
+    }
+    if (bp.api().atLeast("0.12") && !execEnv.isEmpty()) {
+      env.put("CNB_EXEC_ENV", execEnv);
     }
     Execution ex = runner.run(new Invocation(bin,
         List.of(layers.toString(), ctx.platform().toString(), planFile.toString()), env, ctx.app(), ctx.timeout()));
@@ -117,7 +139,7 @@ public final class Builder {
           + ": /bin/build exited " + ex.exitCode() + tail(ex.output()));
     }
     ex.output().stripTrailing().lines().forEach(reporter::info);
-    return OutputReader.read(bp, layers, bpPlan, ex);
+    return OutputReader.read(bp, layers, bpPlan, ex, reporter);
   }
 
   /** The names a buildpack met: those of its plan it did not list as unmet (buildpack.md "build.toml"). */

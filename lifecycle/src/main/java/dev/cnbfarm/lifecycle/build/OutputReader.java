@@ -6,6 +6,7 @@ import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.platform.Plan;
+import dev.cnbfarm.lifecycle.report.Reporter;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import dev.cnbfarm.lifecycle.toml.TomlTable;
 import java.io.IOException;
@@ -33,7 +34,13 @@ final class OutputReader {
 
   private OutputReader() {}
 
-  static BuildpackOutput read(ModuleDescriptor bp, Path dir, List<Plan.Require> plan, Execution execution) {
+  /** The reference's warning for a legacy {@code [[bom]]} table (buildpack/bom.go validateBOM). */
+  static final String BOM_DEPRECATED = "BOM table is deprecated in this buildpack api version, though it remains"
+      + " supported for backwards compatibility. Buildpack authors should write BOM information to"
+      + " <layer>.sbom.<ext>, launch.sbom.<ext>, or build.sbom.<ext>.";
+
+  static BuildpackOutput read(ModuleDescriptor bp, Path dir, List<Plan.Require> plan, Execution execution,
+      Reporter reporter) {
     List<Layer> layers = new ArrayList<>();
     List<Path> sboms = new ArrayList<>();
     for (Path file : files(dir)) {
@@ -53,8 +60,36 @@ final class OutputReader {
     Path launchFile = dir.resolve("launch.toml");
     TomlTable launch = exists(launchFile) ? Toml.readWritten(launchFile, FailureCode.BUILD_ERROR)
         : Toml.parse("", launchFile.toString(), FailureCode.BUILD_ERROR);
-    return new BuildpackOutput(bp.id(), bp.version(), execution, layers, processes(bp, launch), labels(launch),
-        slices(launch), unmet(dir.resolve("build.toml"), plan), sboms, execDirs);
+    Path buildFile = dir.resolve("build.toml");
+    if (exists(buildFile)) {
+      checkBom(Toml.readWritten(buildFile, FailureCode.BUILD_ERROR), sboms, reporter);
+    }
+    checkBom(launch, sboms, reporter);
+    return new BuildpackOutput(bp.id(), bp.version(), execution, layers, processes(bp, launch, reporter),
+        labels(launch), slices(launch), unmet(buildFile, plan), sboms, execDirs);
+  }
+
+  /**
+   * The legacy {@code [[bom]]} table of launch.toml or build.toml, which every supported Buildpack
+   * API (0.7+) deprecates but still accepts, as the reference does (buildpack/bom.go): a warning
+   * unless the buildpack also wrote SBOM files (its migration path), and an entry with a
+   * top-level {@code version} is an error (it belongs in {@code metadata.version}). The entries
+   * themselves are not exported: SBOM files replace them.
+   */
+  private static void checkBom(TomlTable toml, List<Path> sboms, Reporter reporter) {
+    List<TomlTable> bom = toml.tables("bom");
+    if (bom.isEmpty()) {
+      return;
+    }
+    if (sboms.isEmpty()) {
+      reporter.warn(BOM_DEPRECATED);
+    }
+    for (TomlTable entry : bom) {
+      if (entry.has("version")) {
+        throw entry.error("version", "bom entry '" + entry.string("name", "") + "' has a top level version which"
+            + " is not allowed. The buildpack should instead set metadata.version");
+      }
+    }
   }
 
   private static Layer layer(Path file) {
@@ -95,7 +130,7 @@ final class OutputReader {
     return ignored;
   }
 
-  private static List<LaunchProcess> processes(ModuleDescriptor bp, TomlTable launch) {
+  private static List<LaunchProcess> processes(ModuleDescriptor bp, TomlTable launch, Reporter reporter) {
     List<LaunchProcess> out = new ArrayList<>();
     String firstDefault = "";
     for (TomlTable p : launch.tables("processes")) {
@@ -103,8 +138,15 @@ final class OutputReader {
       if (!PROCESS_TYPE.matcher(type).matches()) {
         throw p.error("type", "process type '" + type + "' may only contain letters, digits, '.', '_' and '-'");
       }
-      List<String> command = p.has("command") && !(p.asMap().get("command") instanceof String)
-          ? p.strings("command") : List.of(p.string("command", ""));
+      // Below Buildpack API 0.9 a command is one string (run by a shell unless direct); from 0.9
+      // an array (buildpack/files.go DecodeLaunchTOML decodes only the form of the API).
+      boolean stringCommand = bp.api().lessThan("0.9");
+      Object raw = p.asMap().get("command");
+      if (raw != null && stringCommand != raw instanceof String) {
+        throw p.error("command", "process type '" + type + "': the command must be " + (stringCommand
+            ? "a string" : "an array of strings") + " at Buildpack API " + bp.api());
+      }
+      List<String> command = stringCommand ? List.of(p.string("command", "")) : p.strings("command");
       if (command.isEmpty() || command.get(0).isEmpty()) {
         throw p.error("command", "process type '" + type + "' has no command");
       }
@@ -122,8 +164,14 @@ final class OutputReader {
             + bp.api() + " (every process is direct since 0.9)");
       }
       boolean direct = bp.api().atLeast("0.9") || p.bool("direct", false);
-      out.add(new LaunchProcess(type, command, p.strings("args"), direct, isDefault, p.string("working-dir", ""),
-          bp.id()));
+      String workingDir = p.string("working-dir", "");
+      if (bp.api().lessThan("0.8") && !workingDir.isEmpty()) {
+        // Buildpack API 0.8 added working-dir; the reference warns and drops it (buildpack/build.go).
+        reporter.warn("Warning: process working directory isn't supported in this buildpack api version."
+            + " Ignoring working directory for process '" + type + "'");
+        workingDir = "";
+      }
+      out.add(new LaunchProcess(type, command, p.strings("args"), direct, isDefault, workingDir, bp.id()));
     }
     return out;
   }

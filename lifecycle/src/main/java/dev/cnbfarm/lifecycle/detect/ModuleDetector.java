@@ -29,9 +29,20 @@ public final class ModuleDetector {
   private final Path platformDir;
   private final Path scratch;
   private final Duration timeout;
+  private final String execEnv;
 
   public ModuleDetector(BinaryRunner runner, BuildEnv env, Map<String, String> targetEnv, Path appDir,
       Path platformDir, Path scratch, Duration timeout) {
+    this(runner, env, targetEnv, appDir, platformDir, scratch, timeout, "");
+  }
+
+  /**
+   * As above; modules of Buildpack API 0.12 and later also get {@code CNB_EXEC_ENV=execEnv} (the
+   * platform's execution environment), none when it is empty (buildpack/detect.go runDetect).
+   */
+  public ModuleDetector(BinaryRunner runner, BuildEnv env, Map<String, String> targetEnv, Path appDir,
+      Path platformDir, Path scratch, Duration timeout, String execEnv) {
+    this.execEnv = execEnv == null ? "" : execEnv;
     this.runner = runner;
     this.env = env;
     this.targetEnv = Map.copyOf(targetEnv);
@@ -70,10 +81,17 @@ public final class ModuleDetector {
   private Map<String, String> environment(ModuleDescriptor module, Path planFile) {
     Map<String, String> e = new TreeMap<>(env.forModule(module.clearEnv()));
     e.put(module.kind().dirVariable(), module.dir().toString());
-    e.put("CNB_PLATFORM_DIR", platformDir.toString());
-    e.put("CNB_BUILD_PLAN_PATH", planFile.toString());
+    // Buildpack API 0.8 added these two; older modules have only the positional args (the
+    // reference sets them from 0.8 only: buildpack/detect.go runDetect).
+    if (module.api().atLeast("0.8")) {
+      e.put("CNB_PLATFORM_DIR", platformDir.toString());
+      e.put("CNB_BUILD_PLAN_PATH", planFile.toString());
+    }
     if (module.api().atLeast("0.10")) {
       e.putAll(targetEnv);
+    }
+    if (module.api().atLeast("0.12") && !execEnv.isEmpty()) {
+      e.put("CNB_EXEC_ENV", execEnv);
     }
     return e;
   }

@@ -28,13 +28,13 @@ class SupportedApisTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0.9", "0.10", "0.11"})
+  @ValueSource(strings = {"0.7", "0.8", "0.9", "0.10", "0.11", "0.12"})
   void acceptsTheBuildpackApisItImplements(String api) {
     assertThat(SupportedApis.buildpack(api, "buildpack.toml")).isEqualTo(ApiVersion.parse(api));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0.8", "0.2", "1.0", "x"})
+  @ValueSource(strings = {"0.6", "0.13", "0.2", "1.0", "x"})
   void refusesAnUnsupportedBuildpackApiWithExit12NamingTheModule(String api) {
     assertThatThrownBy(() -> SupportedApis.buildpack(api, "/cnb/extensions/e/1/extension.toml"))
         .isInstanceOfSatisfying(LifecycleException.class, e -> {
