@@ -25,6 +25,10 @@ public final class BenchMain {
                          sleeping 2 s, (c) worker-to-worker hop latency, (d) one-shot peak RSS
                          (-runs 3 -builds 40 -replicas 4 -others 4 -partitions 8 -samples 1000
                           -pace-ms 10 -parts abcd -dir D)
+        farm [flags]     deploy/local/farm's topology (broker, registry, workers as processes):
+                         builds/min and submit->exported p50/p99 of a burst of sample builds with
+                         1, 2 and 4 extend build-role replicas, the other roles fixed; needs root
+                         (-builds 20 -replicas 1,2,4 -others 2 -dir /tmp/cnbfarm-bench-farm)
 
       Figures and what each side includes: README.md, "Benchmarks"; raw logs: docs/benchmarks.md.
       """;
@@ -53,6 +57,7 @@ public final class BenchMain {
         case "extend" -> new ExtendBenchmark(out).run(rest);
         case "export" -> new ExportBenchmark(out).run(rest);
         case "pipeline" -> new PipelineBenchmark(out).run(rest);
+        case "farm" -> new FarmBenchmark(out).run(rest);
         // hidden: the child JVM of the extend benchmark's peak-RSS measurement
         case "extend-rss" -> RssProbe.child(rest, out);
         default -> throw new BenchFlags.UsageException("unknown benchmark '" + args[0] + "'");

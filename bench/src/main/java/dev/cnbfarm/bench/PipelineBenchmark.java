@@ -120,7 +120,7 @@ public final class PipelineBenchmark {
         r.builds(), r.seconds(), r.perMinute(), handlers, r.meanExport(), r.minExtendBuild(), r.perPartition());
   }
 
-  private static int positive(BenchFlags flags, String name, String fallback) {
+  static int positive(BenchFlags flags, String name, String fallback) {
     String v = flags.values().getOrDefault(name, fallback);
     try {
       int n = Integer.parseInt(v);
@@ -134,7 +134,7 @@ public final class PipelineBenchmark {
   }
 
   /** The repository root: where bench/target/cnbfarm-bench.jar (or its classes dir) lives. */
-  private static Path repo() {
+  static Path repo() {
     try {
       Path code = Path.of(PipelineBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       Path root = code.getParent().getParent().getParent();

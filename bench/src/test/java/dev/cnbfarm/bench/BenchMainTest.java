@@ -60,6 +60,19 @@ class BenchMainTest {
   }
 
   @Test
+  void helpListsTheFarmBenchmarkAndItsFlags() {
+    assertThat(BenchMain.run(new String[] {"farm", "--help"}, out)).isZero();
+    assertThat(output()).contains("farm [flags]", "-builds 20", "-replicas 1,2,4", "-others 2");
+  }
+
+  @Test
+  void aFarmReplicaCountOutOfRangeIsOneLineAndExitThree() {
+    assertThat(BenchMain.run(new String[] {"farm", "-replicas", "1,9"}, out)).isEqualTo(3);
+    assertThat(output()).isEqualTo("ERROR: -replicas takes counts 1..8 separated by commas, not '9'"
+        + " (scripts/bench --help)\n");
+  }
+
+  @Test
   void quantilesTakeTheNearestRank() {
     Quantiles q = Quantiles.of(java.util.List.of(5.0, 1.0, 4.0, 2.0, 3.0));
     assertThat(q.median()).isEqualTo(3.0);

@@ -31,6 +31,11 @@ public final class BuildWatch {
     });
   }
 
+  /** Follows {@code buildId} with {@code client} (closed when the build ends) on a thread of its own. */
+  public static BuildWatch follow(BuildClient client, String buildId, Duration timeout) {
+    return new BuildWatch(client, buildId, timeout);
+  }
+
   public String buildId() {
     return buildId;
   }
