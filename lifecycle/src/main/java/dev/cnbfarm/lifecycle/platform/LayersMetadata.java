@@ -230,17 +230,35 @@ public record LayersMetadata(List<String> app, String sbom, List<Buildpack> buil
     return Boolean.TRUE.equals(m.get(key));
   }
 
-  /** TOML has no null: JSON nulls in layer metadata are dropped, in nested tables and arrays too. */
+  /**
+   * As the TOML reader gives it back, so the metadata equals itself after analyzed.toml: JSON nulls
+   * dropped (TOML has none), whole numbers as {@code Long}, others as {@code Double}; nested too.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> withoutNulls(Map<String, Object> in) {
     Map<String, Object> out = new LinkedHashMap<>();
     in.forEach((k, v) -> {
       if (v != null) {
-        out.put(k, v instanceof Map<?, ?> m ? withoutNulls((Map<String, Object>) m) : v instanceof List<?> l
-            ? l.stream().filter(Objects::nonNull).map(e -> e instanceof Map<?, ?> em ? withoutNulls((Map<String, Object>) em) : e).toList()
-            : v);
+        out.put(k, normalised(v));
       }
     });
     return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object normalised(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      return withoutNulls((Map<String, Object>) m);
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().filter(Objects::nonNull).map(LayersMetadata::normalised).toList();
+    }
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof java.math.BigInteger) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    return v;
   }
 }
