@@ -96,7 +96,7 @@ public enum PhaseFlag {
       case ORDER -> "default <layers>/order.toml if present, else /cnb/order.toml";
       case NONE -> "default: " + fallback;
     };
-    return about + " (" + envVar + "; " + byDefault + (since.isEmpty() ? "" : "; Platform API " + since + "+") + ")";
+    return about + " (" + (envVar.isEmpty() ? "" : envVar + "; ") + byDefault + (since.isEmpty() ? "" : "; Platform API " + since + "+") + ")";
   }
 
   /** The flag's name, without its dash. */
