@@ -92,8 +92,7 @@ public final class BuildPublisher {
           entries.add(new LayerEntry.Directory("layers/" + escaped, 0755, req.uid(), req.gid()));
           entries.addAll(OwnedTree.entries(layer.dir(), "layers/" + escaped + "/" + layer.name(), req.uid(), req.gid()));
           LayerBlob blob = writer.writeEntries(entries, work.resolve(layers.size() + ".tar.gz"));
-          announce(id, blob, before.map(LayersMetadata.Layer::sha));
-          published = push(req, id, blob);
+          published = pushOrMount(req, id, blob, before.map(LayersMetadata.Layer::sha));
         } else {
           published = reuse(req, bp, layer, id, before);
         }
@@ -110,8 +109,7 @@ public final class BuildPublisher {
           new LayerEntry.Directory("layers/sbom", 0755, req.uid(), req.gid())));
       entries.addAll(OwnedTree.entries(sbomLaunch, "layers/sbom/launch", req.uid(), req.gid()));
       LayerBlob blob = writer.writeEntries(entries, work.resolve("sbom.tar.gz"));
-      announce(SBOM_LAYER, blob, previous.sbomLayer());
-      layers.add(push(req, SBOM_LAYER, blob));
+      layers.add(pushOrMount(req, SBOM_LAYER, blob, previous.sbomLayer()));
     }
 
     if (!Files.isDirectory(req.appDir())) {
@@ -166,10 +164,23 @@ public final class BuildPublisher {
         Digest.parse(sha), pushed.outcome());
   }
 
-  /** "Reusing layer" when the re-created layer equals the previous image's, else "Adding layer", as the reference. */
-  private void announce(String id, LayerBlob blob, Optional<String> previousSha) {
-    reporter.info((previousSha.filter(blob.diffId().value()::equals).isPresent() ? "Reusing" : "Adding") + " layer '"
-        + id + "'");
+  /**
+   * A re-created layer: "Reusing layer" when it equals the previous image's (same diffID), as the
+   * reference prints it, and then its blob is mounted from the previous image (found in place when
+   * the target already has it) rather than uploaded; else "Adding layer" and pushed.
+   */
+  private PublishedLayer pushOrMount(PublishRequest req, String id, LayerBlob blob, Optional<String> previousSha) {
+    boolean same = previousSha.filter(blob.diffId().value()::equals).isPresent();
+    reporter.info((same ? "Reusing" : "Adding") + " layer '" + id + "'");
+    Optional<Descriptor> before = same ? req.previous().blob(blob.diffId().value())
+        .filter(d -> d.digest().equals(blob.digest())) : Optional.empty();
+    if (before.isEmpty() || req.previous().ref().isEmpty() || store.hasBlob(req.repository(), blob.digest())) {
+      return push(req, id, blob);
+    }
+    BlobPush pushed = store.mountOrCopyBlob(req.repository(), before.get(), req.previous().ref().get());
+    delete(blob.file());
+    return new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()), blob.diffId(),
+        pushed.outcome());
   }
 
   private PublishedLayer push(PublishRequest req, String id, LayerBlob blob) {

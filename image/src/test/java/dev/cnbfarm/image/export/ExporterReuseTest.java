@@ -182,6 +182,9 @@ class ExporterReuseTest {
     ExportResult second = export(Optional.of(previous), ImageRef.parse(registry.host() + "/reuse/other:v2"));
 
     assertThat(outcome(second, "bp/a:web")).isEqualTo(BlobPush.Outcome.MOUNTED);
+    // re-created and equal to the previous image's: mounted from it too, not uploaded again
+    assertThat(outcome(second, "bp/a:tools")).isEqualTo(BlobPush.Outcome.MOUNTED);
+    assertThat(outcome(second, BuildPublisher.SBOM_LAYER)).isEqualTo(BlobPush.Outcome.MOUNTED);
     assertThat(store.pulled()).isEmpty();
     JsonNode label = JSON.readTree(second.image().config().labels().get(LifecycleMetadata.LABEL));
     JsonNode web = label.at("/buildpacks/0/layers/web");
