@@ -1,6 +1,8 @@
 package dev.cnbfarm.cli.lifecycle;
 
+import dev.cnbfarm.engine.export.ExportInputs;
 import dev.cnbfarm.engine.export.ExporterPhase;
+import dev.cnbfarm.engine.export.SbomOutput;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.RoutingImageStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -18,7 +20,7 @@ import picocli.CommandLine;
  */
 public final class ExporterCommand {
   static final Set<String> FLAGS = Set.of("app", "layers", "group", "analyzed", "run", "extended", "launcher", "report",
-      "uid", "gid", "log-level", "project-metadata");
+      "uid", "gid", "log-level", "project-metadata", "sbom-output-dir");
 
   private final Map<String, String> env;
   private final PrintStream out;
@@ -42,7 +44,10 @@ public final class ExporterCommand {
   CommandLine commandLine() {
     return PhaseCommandRunner.commandLineWithArgs("exporter", FLAGS, env, out, FailureCode.EXPORT_ERROR,
         (in, images, reporter) -> {
-          new ExporterPhase(store.get(), PhaseRecords.files(in), reporter).run(PhaseRecords.export(in, images));
+          ExportInputs inputs = PhaseRecords.export(in, images);
+          new ExporterPhase(store.get(), PhaseRecords.files(in), reporter).run(inputs);
+          PhaseRecords.sbomOutputDir(in).ifPresent(dir -> reporter.debug("copied "
+              + SbomOutput.copy(inputs.layers(), dir) + " SBOM files to " + dir));
           return 0;
         });
   }

@@ -7,7 +7,7 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * {@code cnbfarm lifecycle detector|builder|extender|exporter} in the command tree: each phase's
+ * {@code cnbfarm lifecycle analyzer|detector|builder|extender|exporter} in the command tree: each phase's
  * help and synopsis; the commands themselves are the phase commands' own command lines, so the
  * tree parses a phase's flags once.
  */
@@ -16,6 +16,9 @@ public final class LifecycleCommands {
   record Doc(String description, String synopsis, String positional) {}
 
   private static final Map<String, Doc> DOCS = Map.of(
+      "analyzer", new Doc("Reads the previous app image's layer metadata and launch SBOMs and pins the run image "
+          + "with its target, into analyzed.toml, as the CNB lifecycle's analyzer. Exit 32 for analyze errors.",
+          "cnbfarm lifecycle analyzer [flags] <image>", "<image>"),
       "detector", new Doc("Detect + generate, as the CNB lifecycle's detector: writes group.toml, plan.toml, "
           + "analyzed.toml and the extensions' Dockerfiles. Exit 20/21 when no group passes, 91/92 for generate.",
           "cnbfarm lifecycle detector [flags]", ""),
@@ -44,7 +47,7 @@ public final class LifecycleCommands {
   public static CommandLine group(Map<String, String> env, PrintStream out) {
     return CommandGroups.of("lifecycle", "The CNB lifecycle's phases, with the reference lifecycle's single-dash "
         + "flags (-app DIR, -app=DIR, --app DIR), CNB_* env vars and exit codes.",
-        new DetectorCommand(env, out).commandLine(), new BuilderCommand(env, out).commandLine(),
+        new AnalyzerCommand(env, out).commandLine(), new DetectorCommand(env, out).commandLine(), new BuilderCommand(env, out).commandLine(),
         new ExtenderCommand(env, out).commandLine(), new ExporterCommand(env, out).commandLine());
   }
 

@@ -23,6 +23,12 @@ final class PhaseFlags {
   /** Flag → what it is, its env var and its default, as the README's tables give them. */
   private static final String NO_COLOR = "no-color";
 
+  /** Go {@code BoolVar} flags: no value needed, {@code =true|false} accepted. */
+  private static final Set<String> BOOLEAN = Set.of("skip-layers", "daemon", "layout");
+
+  /** Go {@code flag.Var} slices: each use adds a value; {@link #values} joins them with commas. */
+  private static final Set<String> REPEATABLE = Set.of("tag", "insecure-registry");
+
   private PhaseFlags() {}
 
   /**
@@ -34,8 +40,16 @@ final class PhaseFlags {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(name);
     spec.usageMessage().description(doc.description()).customSynopsis(doc.synopsis()).abbreviateSynopsis(true);
     for (String flag : new TreeSet<>(flags)) {
-      spec.addOption(OptionSpec.builder("-" + flag, "--" + flag).paramLabel(label(flag)).type(String.class)
-          .description(describe(flag)).build());
+      if (BOOLEAN.contains(flag)) {
+        spec.addOption(OptionSpec.builder("-" + flag, "--" + flag).type(boolean.class).arity("0..1")
+            .paramLabel("<true|false>").description(describe(flag)).build());
+      } else if (REPEATABLE.contains(flag)) {
+        spec.addOption(OptionSpec.builder("-" + flag, "--" + flag).paramLabel(label(flag)).type(String[].class)
+            .arity("1").description(describe(flag)).build());
+      } else {
+        spec.addOption(OptionSpec.builder("-" + flag, "--" + flag).paramLabel(label(flag)).type(String.class)
+            .description(describe(flag)).build());
+      }
     }
     spec.addOption(OptionSpec.builder("-" + NO_COLOR, "--" + NO_COLOR).type(boolean.class).arity("0..1").paramLabel("<true|false>")
         .description(describe(NO_COLOR)).build());
@@ -65,8 +79,10 @@ final class PhaseFlags {
       case "kind" -> "<kind>";
       case "uid", "gid" -> "<id>";
       case "kaniko-cache-ttl" -> "<duration>";
-      case "build-image" -> "<image>";
-      case "app", "buildpacks", "extensions", "layers", "platform", "generated", "extended", "build-config" -> "<dir>";
+      case "build-image", "previous-image", "run-image", "tag", "cache-image" -> "<image>";
+      case "insecure-registry" -> "<host>";
+      case "app", "buildpacks", "extensions", "layers", "platform", "generated", "extended", "build-config", "launch-cache",
+          "layout-dir", "sbom-output-dir" -> "<dir>";
       default -> "<file>";
     };
   }
@@ -76,7 +92,9 @@ final class PhaseFlags {
     Map<String, String> values = new LinkedHashMap<>();
     for (OptionSpec option : parsed.matchedOptions()) {
       if (!option.usageHelp()) {
-        values.put(option.longestName().substring(2), String.valueOf((Object) option.getValue()));
+        Object value = option.getValue();
+        values.put(option.longestName().substring(2),
+            value instanceof String[] many ? String.join(",", many) : String.valueOf(value));
       }
     }
     return values;

@@ -5,7 +5,10 @@ import dev.cnbfarm.engine.build.BuildInputs;
 import dev.cnbfarm.engine.detect.DetectInputs;
 import dev.cnbfarm.engine.export.ExportInputs;
 import dev.cnbfarm.engine.extend.ExtendInputs;
+import dev.cnbfarm.engine.analyze.AnalyzeInputs;
 import dev.cnbfarm.image.ref.ImageRef;
+import dev.cnbfarm.image.ref.LayoutRef;
+import dev.cnbfarm.image.ref.RegistryRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
@@ -13,12 +16,14 @@ import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.phase.GoDuration;
 import dev.cnbfarm.lifecycle.phase.PhaseFlag;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Resolves the commands' raw flags and env ({@link PhaseInputs}) into the engine's typed inputs,
@@ -82,6 +87,78 @@ public final class PhaseRecords {
     return new ExportInputs(in.platformApi(), PhaseFlag.LAYERS.path(in), PhaseFlag.APP.path(in),
         PhaseFlag.LAUNCHER.path(in), PhaseFlag.PROJECT_METADATA.path(in), PhaseFlag.RUN.path(in), targets,
         requiredId(in, PhaseFlag.UID), requiredId(in, PhaseFlag.GID));
+  }
+
+  /**
+   * The analyzer's inputs: one image, the output; {@code -layout}/{@code -layout-dir} (0.12+) make
+   * every image name an {@code oci:} layout under the layout dir, as the reference's {@code
+   * layout.ParseRefToPath} ({@code <dir>/<registry>/<repository>/<tag>}); {@code -daemon} is refused.
+   */
+  public static AnalyzeInputs analyze(PhaseInputs in, List<String> images) {
+    requireApi(in, PhaseFlag.LAYOUT, PhaseFlag.LAYOUT_DIR, PhaseFlag.RUN, PhaseFlag.INSECURE_REGISTRY);
+    if (images.size() != 1) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "received " + images.size()
+          + " arguments, but expected 1: cnbfarm lifecycle analyzer [flags] <image>");
+    }
+    if (bool(in, PhaseFlag.DAEMON)) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "-daemon (CNB_USE_DAEMON) is not supported: cnbfarm "
+          + "has no Docker daemon; name a registry image or use -layout");
+    }
+    Optional<Path> layoutDir = Optional.empty();
+    if (bool(in, PhaseFlag.LAYOUT)) {
+      layoutDir = Optional.of(PhaseFlag.LAYOUT_DIR.explicit(in).map(d -> Path.of(d).toAbsolutePath().normalize())
+          .orElseThrow(() -> new LifecycleException(FailureCode.INVALID_ARGS,
+              "-layout needs -layout-dir (or CNB_LAYOUT_DIR)")));
+    }
+    Optional<Path> layout = layoutDir;
+    List<ImageRef> tags = new ArrayList<>();
+    for (String tag : PhaseFlag.TAG.explicit(in).map(t -> List.of(t.split(","))).orElse(List.of())) {
+      tags.add(image(tag, "-tag", layout));
+    }
+    return new AnalyzeInputs(in.platformApi(), PhaseFlag.LAYERS.path(in), PhaseFlag.RUN.path(in),
+        image(images.get(0), "output image", layout), tags,
+        PhaseFlag.PREVIOUS_IMAGE.explicit(in).map(p -> image(p, "-previous-image", layout)),
+        PhaseFlag.RUN_IMAGE.explicit(in).map(r -> layout.isPresent() ? image(r, "-run-image", layout).toString() : r),
+        PhaseFlag.CACHE_IMAGE.explicit(in).map(c -> image(c, "-cache-image", Optional.empty())),
+        bool(in, PhaseFlag.SKIP_LAYERS), number(in, PhaseFlag.UID), number(in, PhaseFlag.GID));
+  }
+
+  /** {@code -insecure-registry} (repeatable) or {@code CNB_INSECURE_REGISTRIES} (comma-separated). */
+  public static Set<String> insecureRegistries(PhaseInputs in) {
+    return PhaseFlag.INSECURE_REGISTRY.explicit(in).map(v -> Set.copyOf(List.of(v.split(",")).stream()
+        .map(String::trim).filter(h -> !h.isEmpty()).toList())).orElse(Set.of());
+  }
+
+  /** {@code -sbom-output-dir} (cnbfarm's, as pack's {@code --sbom-output-dir}), when given. */
+  public static Optional<Path> sbomOutputDir(PhaseInputs in) {
+    return PhaseFlag.SBOM_OUTPUT_DIR.explicit(in).map(d -> Path.of(d).toAbsolutePath().normalize());
+  }
+
+  private static boolean bool(PhaseInputs in, PhaseFlag flag) {
+    String v = flag.value(in);
+    if (v.equals("true") || v.equals("1")) {
+      return true;
+    }
+    if (v.isEmpty() || v.equals("false") || v.equals("0")) {
+      return false;
+    }
+    throw new LifecycleException(FailureCode.INVALID_ARGS, "-" + flag.flag() + " '" + v + "' is not true or false");
+  }
+
+  private static ImageRef image(String name, String what, Optional<Path> layoutDir) {
+    ImageRef ref;
+    try {
+      ref = ImageRef.parse(name);
+    } catch (InvalidImageRefException e) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "bad " + what + " '" + name + "': " + e.getMessage(), e);
+    }
+    if (layoutDir.isPresent() && ref instanceof RegistryRef r) {
+      Path dir = layoutDir.get().resolve(r.registry()).resolve(r.repository());
+      dir = r.digest().isPresent() ? dir.resolve(r.digest().get().algorithm()).resolve(r.digest().get().hex())
+          : dir.resolve(r.tag().orElse("latest"));
+      return LayoutRef.of(dir, Optional.empty(), Optional.empty());
+    }
+    return ref;
   }
 
   private static int requiredId(PhaseInputs in, PhaseFlag flag) {

@@ -63,6 +63,23 @@ class BuilderCommandTest {
   }
 
   @Test
+  void aLaunchLayerLeftAsTomlWithoutItsDirectoryIsKeptForTheExporterToReuse() throws java.io.IOException {
+    fx.buildpack("acme/keep").build("echo \"---> keeping $(cat \"$1/runtime.toml\" | grep version)\"");
+    fx.group(List.of("acme/keep"), "").plan("");
+    Path toml = fx.layers().resolve("acme_keep/runtime.toml");
+    String restored = "[types]\nlaunch = true\n\n[metadata]\nversion = \"1.0\"\n";
+    java.nio.file.Files.createDirectories(toml.getParent());
+    java.nio.file.Files.writeString(toml, restored);
+
+    assertThat(builder()).as(printed()).isZero();
+
+    assertThat(printed()).contains("---> keeping version = \"1.0\"");
+    assertThat(toml).hasContent(restored);
+    assertThat(fx.layers().resolve("acme_keep/runtime")).doesNotExist();
+    assertThat(fx.layers().resolve("acme_keep/runtime.ignore")).doesNotExist();
+  }
+
+  @Test
   void failingBuildpackExits51WithAnErrorLine() {
     fx.buildpack("acme/broken").build("echo 'compiler missing'\nexit 2");
     fx.group(List.of("acme/broken"), "").plan("");

@@ -55,6 +55,15 @@ class PhaseFlagsTest {
   }
 
   @Test
+  void theAnalyzersBooleansNeedNoValueAndItsSliceFlagsRepeat() {
+    ParseResult f = new CommandLine(PhaseFlags.spec("analyzer", AnalyzerCommand.FLAGS, (Runnable) () -> {}))
+        .parseArgs("-skip-layers", "-tag", "r/a:1", "-tag=r/a:2", "-layout=false", "-daemon", "img");
+    assertThat(PhaseFlags.values(f)).containsEntry("skip-layers", "true").containsEntry("tag", "r/a:1,r/a:2")
+        .containsEntry("layout", "false").containsEntry("daemon", "true");
+    assertThat(PhaseFlags.positional(f)).containsExactly("img");
+  }
+
+  @Test
   void rejectsUnknownFlagWithInvalidArgsCode() {
     assertThat(run("-bogus", "x")).isEqualTo(3);
     assertThat(printed()).isEqualTo("ERROR: flag provided but not defined: -bogus\n"

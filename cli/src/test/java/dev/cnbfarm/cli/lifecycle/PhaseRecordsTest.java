@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cnbfarm.engine.PlatformDirectory;
+import dev.cnbfarm.engine.analyze.AnalyzeInputs;
 import dev.cnbfarm.engine.detect.DetectInputs;
 import dev.cnbfarm.engine.extend.ExtendInputs;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
@@ -149,8 +150,32 @@ class PhaseRecordsTest {
   void everyFlagOfEveryPhaseCommandIsInTheTable() {
     Set<String> table = Arrays.stream(PhaseFlag.values()).map(PhaseFlag::flag).collect(Collectors.toSet());
 
-    assertThat(Stream.of(DetectorCommand.FLAGS, BuilderCommand.FLAGS, ExtenderCommand.FLAGS, ExporterCommand.FLAGS)
+    assertThat(Stream.of(AnalyzerCommand.FLAGS, DetectorCommand.FLAGS, BuilderCommand.FLAGS, ExtenderCommand.FLAGS, ExporterCommand.FLAGS)
         .flatMap(Set::stream))
         .allSatisfy(f -> assertThat(table).contains(f));
+  }
+
+  @Test
+  void theAnalyzerMapsImageNamesIntoTheLayoutDirAndRefusesTheDaemonAndTwoRegistries() {
+    AnalyzeInputs a = PhaseRecords.analyze(new PhaseInputs(Map.of("layout", "true", "layout-dir", "/oci",
+        "previous-image", "reg.io/team/app@sha256:" + "a".repeat(64), "tag", "reg.io/team/app:2,reg.io/team/app:3",
+        "skip-layers", "true"), Map.of("CNB_RUN_IMAGE", "reg.io/run:1"), API), java.util.List.of("reg.io/team/app:1"));
+    assertThat(((dev.cnbfarm.image.ref.LayoutRef) a.output()).directory()).isEqualTo(Path.of("/oci/reg.io/team/app/1"));
+    assertThat(((dev.cnbfarm.image.ref.LayoutRef) a.previousImage().orElseThrow()).directory())
+        .isEqualTo(Path.of("/oci/reg.io/team/app/sha256/" + "a".repeat(64)));
+    assertThat(a.tags()).hasSize(2);
+    assertThat(a.runImage()).contains("oci:/oci/reg.io/run/1");
+    assertThat(a.skipLayers()).isTrue();
+
+    assertThatThrownBy(() -> PhaseRecords.analyze(new PhaseInputs(Map.of(), Map.of("CNB_USE_DAEMON", "true"), API),
+        java.util.List.of("reg.io/app")))
+        .isInstanceOfSatisfying(LifecycleException.class, e -> assertThat(e.code()).isEqualTo(FailureCode.INVALID_ARGS))
+        .hasMessageContaining("no Docker daemon");
+    assertThatThrownBy(() -> PhaseRecords.analyze(new PhaseInputs(Map.of("layout", "true"), Map.of(), API),
+        java.util.List.of("reg.io/app"))).hasMessageContaining("-layout needs -layout-dir");
+    assertThatThrownBy(() -> PhaseRecords.analyze(new PhaseInputs(Map.of("layout", "true", "layout-dir", "/o"), Map.of(),
+        ApiVersion.parse("0.11")), java.util.List.of("reg.io/app"))).hasMessageContaining("needs Platform API 0.12");
+    assertThat(PhaseRecords.insecureRegistries(new PhaseInputs(Map.of(), Map.of("CNB_INSECURE_REGISTRIES",
+        "a.io, b.io:5000"), API))).containsExactlyInAnyOrder("a.io", "b.io:5000");
   }
 }

@@ -68,7 +68,9 @@ public final class AppImageAssembler {
     LifecycleMetadata lifecycleLabel = new LifecycleMetadata(List.of(build.app().diffId().value()),
         build.config().diffId().value(), build.launcher().diffId().value(), build.buildpacks(),
         new LifecycleMetadata.RunImage(baseDiffIds.isEmpty() ? "" : baseDiffIds.get(baseDiffIds.size() - 1).value(),
-            base.pinnedRef().toString(), RunImageLabel.choose(req.run(), analyzedImage, extensionsUsed)));
+            base.pinnedRef().toString(), RunImageLabel.choose(req.run(), analyzedImage, extensionsUsed)),
+        build.buildpackLayers().stream().filter(l -> l.id().equals(BuildPublisher.SBOM_LAYER))
+            .map(l -> l.diffId().value()).findFirst().orElse(""));
 
     Map<String, String> labels = config.labels();
     buildLabel.labels().forEach(l -> labels.put(l.key(), l.value()));

@@ -1,6 +1,8 @@
 package dev.cnbfarm.image.export;
 
 import dev.cnbfarm.image.layer.LayerBlob;
+import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.layer.LayerEntry;
 import dev.cnbfarm.image.layer.LayerWriter;
 import dev.cnbfarm.image.store.BlobPush;
@@ -16,26 +18,33 @@ import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
+import dev.cnbfarm.lifecycle.platform.LayersMetadata;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The build side of an export (issue 7 item 3): runs where {@code <layers>} and {@code <app>} are,
- * right after the build. Tars each launch layer, the app, the launcher and {@code /layers/config}
+ * right after the build. Tars each launch layer (one left as {@code <layer>.toml} only is the
+ * previous image's, mounted), the launch SBOMs ({@code <layers>/sbom/launch}), the app, the launcher and {@code /layers/config}
  * (reproducibly: fixed mtimes, one owner) and pushes them to the target repository (a blob it
  * already has is not sent again), and reads the layer tomls, {@code metadata.toml} and {@code
  * project-metadata.toml} for the labels. What it returns is all an export needs of the build.
  * Stateless apart from its store; thread-safe if the store is.
  */
 public final class BuildPublisher {
+  /** The id of the launch SBOM layer, as the reference exporter names it. */
+  public static final String SBOM_LAYER = "buildpacksio/lifecycle:launch.sbom";
+
   private final ImageStore store;
   private final Reporter reporter;
 
@@ -65,6 +74,7 @@ public final class BuildPublisher {
     LayerWriter writer = LayerWriter.of().ignoring(path -> false);
     List<PublishedLayer> layers = new ArrayList<>();
     List<LifecycleMetadata.BuildpackLayers> bpLayers = new ArrayList<>();
+    LayersMetadata previous = req.previous().metadata();
     for (GroupEntry bp : req.buildpacks()) {
       Map<String, LifecycleMetadata.LayerMetadata> exported = new LinkedHashMap<>();
       String escaped = LayerTomls.escape(bp.id());
@@ -73,21 +83,33 @@ public final class BuildPublisher {
           reporter.debug("not exporting " + bp.id() + ":" + layer.name() + " (not a launch layer)");
           continue;
         }
-        if (!Files.isDirectory(layer.dir())) {
-          throw new LifecycleException(FailureCode.EXPORT_ERROR, "launch layer " + layer.dir() + " of " + bp
-              + " has a layer toml but no directory (reusing layers of a previous image is not supported)");
+        String id = bp.id() + ":" + layer.name();
+        Optional<LayersMetadata.Layer> before = previous.layer(bp.id(), layer.name());
+        PublishedLayer published;
+        if (Files.isDirectory(layer.dir())) {
+          List<LayerEntry> entries = new ArrayList<>();
+          entries.add(LayerEntry.directory("layers"));
+          entries.add(new LayerEntry.Directory("layers/" + escaped, 0755, req.uid(), req.gid()));
+          entries.addAll(OwnedTree.entries(layer.dir(), "layers/" + escaped + "/" + layer.name(), req.uid(), req.gid()));
+          LayerBlob blob = writer.writeEntries(entries, work.resolve(layers.size() + ".tar.gz"));
+          published = pushOrMount(req, id, blob, before.map(LayersMetadata.Layer::sha));
+        } else {
+          published = reuse(req, bp, layer, id, before);
         }
-        List<LayerEntry> entries = new ArrayList<>();
-        entries.add(LayerEntry.directory("layers"));
-        entries.add(new LayerEntry.Directory("layers/" + escaped, 0755, req.uid(), req.gid()));
-        entries.addAll(OwnedTree.entries(layer.dir(), "layers/" + escaped + "/" + layer.name(), req.uid(), req.gid()));
-        PublishedLayer published = push(req, bp.id() + ":" + layer.name(),
-            writer.writeEntries(entries, work.resolve(layers.size() + ".tar.gz")));
         layers.add(published);
         exported.put(layer.name(), new LifecycleMetadata.LayerMetadata(published.diffId().value(), layer.metadata(),
             layer.build(), layer.launch(), layer.cache()));
       }
       bpLayers.add(new LifecycleMetadata.BuildpackLayers(bp.id(), bp.version(), exported));
+    }
+    // platform.md "exporter": the launch SBOMs the builder copied to <layers>/sbom/launch, one layer after the buildpacks'
+    Path sbomLaunch = req.layersDir().resolve("sbom").resolve("launch");
+    if (Files.isDirectory(sbomLaunch, LinkOption.NOFOLLOW_LINKS)) {
+      List<LayerEntry> entries = new ArrayList<>(List.of(LayerEntry.directory("layers"),
+          new LayerEntry.Directory("layers/sbom", 0755, req.uid(), req.gid())));
+      entries.addAll(OwnedTree.entries(sbomLaunch, "layers/sbom/launch", req.uid(), req.gid()));
+      LayerBlob blob = writer.writeEntries(entries, work.resolve("sbom.tar.gz"));
+      layers.add(pushOrMount(req, SBOM_LAYER, blob, previous.sbomLayer()));
     }
 
     if (!Files.isDirectory(req.appDir())) {
@@ -112,6 +134,53 @@ public final class BuildPublisher {
     PublishedLayer config = push(req, "config", writer.writeEntries(configEntries, work.resolve("config.tar.gz")));
     return new PublishedBuild(req.repository(), layers, bpLayers, app, launcher, config, buildLabel,
         ProjectMetadataLabel.read(req.projectMetadata()));
+  }
+
+  /**
+   * A launch layer the buildpack left as {@code <layer>.toml} without its directory: the previous
+   * image's layer, mounted into the target repository (found in place when it is already there),
+   * never downloaded; the metadata is the toml's as the buildpack left it (buildpack.md "Reusing
+   * layers"; the reference exporter's {@code addBuildpackLayers}).
+   */
+  private PublishedLayer reuse(PublishRequest req, GroupEntry bp, Layer layer, String id,
+      Optional<LayersMetadata.Layer> before) {
+    if (layer.cache()) {
+      throw new LifecycleException(FailureCode.EXPORT_ERROR, "layer '" + id + "' is cache=true but has no contents ("
+          + layer.dir() + " does not exist)");
+    }
+    if (before.isEmpty()) {
+      throw new LifecycleException(FailureCode.EXPORT_ERROR, "cannot reuse '" + id + "', previous image has no "
+          + "metadata for layer '" + id + "' (" + layer.dir() + " does not exist)");
+    }
+    String sha = before.get().sha();
+    ImageRef from = req.previous().ref().orElseThrow(() -> new LifecycleException(FailureCode.EXPORT_ERROR,
+        "cannot reuse '" + id + "': analyzed.toml names no previous image that can be read"));
+    Descriptor blob = req.previous().blob(sha).orElseThrow(() -> new LifecycleException(FailureCode.EXPORT_ERROR,
+        "cannot reuse '" + id + "': previous image " + from + " has no layer " + sha));
+    reporter.info("Reusing layer '" + id + "'");
+    reporter.debug("Layer '" + id + "' SHA: " + sha);
+    BlobPush pushed = store.mountOrCopyBlob(req.repository(), blob, from);
+    return new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()),
+        Digest.parse(sha), pushed.outcome());
+  }
+
+  /**
+   * A re-created layer: "Reusing layer" when it equals the previous image's (same diffID), as the
+   * reference prints it, and then its blob is mounted from the previous image (found in place when
+   * the target already has it) rather than uploaded; else "Adding layer" and pushed.
+   */
+  private PublishedLayer pushOrMount(PublishRequest req, String id, LayerBlob blob, Optional<String> previousSha) {
+    boolean same = previousSha.filter(blob.diffId().value()::equals).isPresent();
+    reporter.info((same ? "Reusing" : "Adding") + " layer '" + id + "'");
+    Optional<Descriptor> before = same ? req.previous().blob(blob.diffId().value())
+        .filter(d -> d.digest().equals(blob.digest())) : Optional.empty();
+    if (before.isEmpty() || req.previous().ref().isEmpty() || store.hasBlob(req.repository(), blob.digest())) {
+      return push(req, id, blob);
+    }
+    BlobPush pushed = store.mountOrCopyBlob(req.repository(), before.get(), req.previous().ref().get());
+    delete(blob.file());
+    return new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()), blob.diffId(),
+        pushed.outcome());
   }
 
   private PublishedLayer push(PublishRequest req, String id, LayerBlob blob) {

@@ -49,7 +49,8 @@ public final class Exporter {
    */
   public ExportResult export(ExportRequest req) {
     Base base = base(req);
-    PublishedBuild build = new BuildPublisher(store, reporter).publish(PublishRequest.of(req));
+    PublishedBuild build = new BuildPublisher(store, reporter).publish(PublishRequest.of(req)
+        .withPrevious(PreviousImage.read(store, req.analyzed(), reporter)));
     return assembleAndPush(req, base, build);
   }
 

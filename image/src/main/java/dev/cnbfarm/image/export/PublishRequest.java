@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param repository the target repository (any reference to it)
  * @param uid owner of the app and buildpack layer files
  * @param gid group of the app and buildpack layer files
+ * @param previous the previous app image, whose layers a launch layer left as {@code <layer>.toml} reuses
  */
 public record PublishRequest(Path layersDir, Path appDir, Path launcherFile, Path projectMetadata,
-    List<GroupEntry> buildpacks, BuildMetadataLabel.Launcher launcher, ImageRef repository, int uid, int gid) {
+    List<GroupEntry> buildpacks, BuildMetadataLabel.Launcher launcher, ImageRef repository, int uid, int gid,
+    PreviousImage previous) {
   public PublishRequest {
     Objects.requireNonNull(layersDir, "layersDir");
     Objects.requireNonNull(appDir, "appDir");
@@ -33,6 +35,20 @@ public record PublishRequest(Path layersDir, Path appDir, Path launcherFile, Pat
     if (uid < 0 || gid < 0) {
       throw new IllegalArgumentException("uid and gid must not be negative: " + uid + ":" + gid);
     }
+    Objects.requireNonNull(previous, "previous");
+  }
+
+  /** Without a previous image. */
+  public PublishRequest(Path layersDir, Path appDir, Path launcherFile, Path projectMetadata,
+      List<GroupEntry> buildpacks, BuildMetadataLabel.Launcher launcher, ImageRef repository, int uid, int gid) {
+    this(layersDir, appDir, launcherFile, projectMetadata, buildpacks, launcher, repository, uid, gid,
+        PreviousImage.NONE);
+  }
+
+  /** This request with {@code image} as the previous image. */
+  public PublishRequest withPrevious(PreviousImage image) {
+    return new PublishRequest(layersDir, appDir, launcherFile, projectMetadata, buildpacks, launcher, repository, uid,
+        gid, image);
   }
 
   /** The build side of an export request: its first target is the repository. */

@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * @param launcherLayer diffID of the launcher layer
  * @param buildpacks the buildpacks in group order
  * @param runImage the run image
+ * @param sbomLayer diffID of the launch SBOM layer ({@code /layers/sbom/launch}), "" when there is none:
+ *     the label's {@code sbom.sha}, as the reference exporter's {@code addSBOMLaunchLayer} records it
  */
 public record LifecycleMetadata(List<String> appLayers, String configLayer, String launcherLayer,
-    List<BuildpackLayers> buildpacks, RunImage runImage) {
+    List<BuildpackLayers> buildpacks, RunImage runImage, String sbomLayer) {
   public static final String LABEL = "io.buildpacks.lifecycle.metadata";
 
   public LifecycleMetadata {
@@ -27,6 +29,13 @@ public record LifecycleMetadata(List<String> appLayers, String configLayer, Stri
     Objects.requireNonNull(launcherLayer, "launcherLayer");
     buildpacks = List.copyOf(buildpacks);
     Objects.requireNonNull(runImage, "runImage");
+    Objects.requireNonNull(sbomLayer, "sbomLayer");
+  }
+
+  /** Without a launch SBOM layer. */
+  public LifecycleMetadata(List<String> appLayers, String configLayer, String launcherLayer,
+      List<BuildpackLayers> buildpacks, RunImage runImage) {
+    this(appLayers, configLayer, launcherLayer, buildpacks, runImage, "");
   }
 
   /** One buildpack's entry: {@code key} is its id; layers by name. */
@@ -74,6 +83,9 @@ public record LifecycleMetadata(List<String> appLayers, String configLayer, Stri
     root.put("config", sha(configLayer));
     root.put("launcher", sha(launcherLayer));
     root.put("buildpacks", buildpacks.stream().map(LifecycleMetadata::buildpack).toList());
+    if (!sbomLayer.isEmpty()) {
+      root.put("sbom", sha(sbomLayer));
+    }
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("topLayer", runImage.topLayer());
     run.put("reference", runImage.reference());

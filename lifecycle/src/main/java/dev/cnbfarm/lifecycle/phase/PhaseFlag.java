@@ -44,6 +44,25 @@ public enum PhaseFlag {
   PROJECT_METADATA("project-metadata", "CNB_PROJECT_METADATA_PATH", Default.IN_LAYERS, "project-metadata.toml", "",
       "project-metadata.toml"),
   REPORT("report", "CNB_REPORT_PATH", Default.IN_LAYERS, "report.toml", "", "report.toml"),
+  // the analyzer's (platform.md "analyzer"); booleans and repeatable flags: PhaseFlags
+  PREVIOUS_IMAGE("previous-image", "CNB_PREVIOUS_IMAGE", Default.NONE, "the output image", "",
+      "the previous app image, whose layer metadata and SBOMs are reused"),
+  RUN_IMAGE("run-image", "CNB_RUN_IMAGE", Default.NONE, "run.toml's first image, or its mirror in the output's "
+      + "registry", "", "the run image"),
+  TAG("tag", "", Default.NONE, "none; repeatable", "", "another tag of the output image"),
+  CACHE_IMAGE("cache-image", "CNB_CACHE_IMAGE", Default.NONE, "none", "", "the cache image"),
+  SKIP_LAYERS("skip-layers", "CNB_SKIP_LAYERS", Default.FIXED, "false", "", "do not restore the previous image's SBOMs"),
+  LAUNCH_CACHE("launch-cache", "CNB_LAUNCH_CACHE_DIR", Default.NONE, "none; only with -daemon", "",
+      "the launch cache directory"),
+  LAYOUT("layout", "CNB_USE_LAYOUT", Default.FIXED, "false", "0.12", "read and write images as OCI layouts"),
+  LAYOUT_DIR("layout-dir", "CNB_LAYOUT_DIR", Default.NONE, "none; required with -layout", "0.12",
+      "the root of the OCI layouts"),
+  INSECURE_REGISTRY("insecure-registry", "CNB_INSECURE_REGISTRIES", Default.NONE, "none; repeatable, or "
+      + "comma-separated in the env var", "0.13", "a registry reached over plain HTTP"),
+  DAEMON("daemon", "CNB_USE_DAEMON", Default.FIXED, "false", "", "refused: cnbfarm has no Docker daemon"),
+  /** cnbfarm's, as pack's {@code --sbom-output-dir}: the reference exporter has none. */
+  SBOM_OUTPUT_DIR("sbom-output-dir", "CNBFARM_SBOM_OUTPUT_DIR", Default.NONE, "none", "",
+      "copy <layers>/sbom/{launch,build,cache} here after the export, cnbfarm's flag"),
   LOG_LEVEL("log-level", "CNB_LOG_LEVEL", Default.FIXED, "info", "", "debug, info, warn or error");
 
   private enum Default { FIXED, IN_LAYERS, ORDER, NONE }
@@ -77,7 +96,7 @@ public enum PhaseFlag {
       case ORDER -> "default <layers>/order.toml if present, else /cnb/order.toml";
       case NONE -> "default: " + fallback;
     };
-    return about + " (" + envVar + "; " + byDefault + (since.isEmpty() ? "" : "; Platform API " + since + "+") + ")";
+    return about + " (" + (envVar.isEmpty() ? "" : envVar + "; ") + byDefault + (since.isEmpty() ? "" : "; Platform API " + since + "+") + ")";
   }
 
   /** The flag's name, without its dash. */

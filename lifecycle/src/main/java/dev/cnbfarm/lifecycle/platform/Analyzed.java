@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code analyzed.toml}. Only {@code [run-image]} and {@code [build-image]} are interpreted; every
- * other key (previous image, layer metadata) is carried through unchanged, so a rewrite loses
- * nothing. Immutable: the {@code with...} methods return changed copies.
+ * {@code analyzed.toml}. {@code [run-image]}, {@code [build-image]}, the previous image ({@code
+ * [image] reference}, as the reference lifecycle names it) and its layers ({@code [metadata]},
+ * {@link LayersMetadata}) are interpreted; every other key is carried through unchanged, so a
+ * rewrite loses nothing. Immutable: the {@code with...} methods return changed copies.
  */
 public final class Analyzed {
   private final Map<String, Object> tree;
@@ -67,6 +68,65 @@ public final class Analyzed {
 
   public boolean buildImageExtend() {
     return table("build-image").map(t -> Boolean.TRUE.equals(t.get("extend"))).orElse(false);
+  }
+
+  /**
+   * {@code [image] reference}: the digest reference of the previous app image the analyzer found
+   * (platform.md "analyzed.toml"); absent when there was none.
+   */
+  public Optional<String> previousImageReference() {
+    return table("image").map(t -> t.get("reference")).filter(v -> v instanceof String s && !s.isEmpty())
+        .map(String.class::cast);
+  }
+
+  /** {@code [metadata]}: the previous image's layers; {@link LayersMetadata#EMPTY} when absent. */
+  public LayersMetadata layersMetadata() {
+    return table("metadata").map(LayersMetadata::fromToml).orElse(LayersMetadata.EMPTY);
+  }
+
+  /**
+   * The analyzer's previous image: {@code [image] reference} and {@code [metadata]}. An empty
+   * reference (no previous image) leaves {@code [image]} out and {@code [metadata]} empty.
+   */
+  public Analyzed withPreviousImage(String reference, LayersMetadata metadata) {
+    Map<String, Object> out = copy(tree);
+    out.remove("image");
+    if (!reference.isEmpty()) {
+      Map<String, Object> image = new LinkedHashMap<>();
+      image.put("reference", reference);
+      out.put("image", image);
+    }
+    out.put("metadata", metadata.toToml());
+    return new Analyzed(out);
+  }
+
+  /**
+   * The analyzer's run image: {@code reference} (a digest reference), {@code image} (the name as
+   * given) and the target the run image's config and labels give ({@code os}, {@code arch},
+   * {@code arch-variant}, {@code distro}); the rest of {@code [run-image]} is replaced.
+   */
+  public Analyzed withRunImage(String reference, String image, Target target) {
+    Map<String, Object> out = copy(tree);
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("reference", reference);
+    if (!image.isEmpty()) {
+      run.put("image", image);
+    }
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("os", target.os());
+    t.put("arch", target.arch());
+    if (!target.variant().isEmpty()) {
+      t.put("arch-variant", target.variant());
+    }
+    if (!target.distros().isEmpty()) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("name", target.distros().get(0).name());
+      d.put("version", target.distros().get(0).version());
+      t.put("distro", d);
+    }
+    run.put("target", t);
+    out.put("run-image", run);
+    return new Analyzed(out);
   }
 
   /** The run image's target ({@code [run-image.target]}); a wildcard when absent. */
