@@ -42,8 +42,8 @@ public final class WorkerCommand implements Callable<Integer> {
   private String instance;
   @Option(names = "--replicas", paramLabel = "<n>", description = "loops of the role in this process (default: 1)")
   private int replicas = 1;
-  @Option(names = "--metrics-port", paramLabel = "<port>", description = "/metrics, /healthz, /readyz on 127.0.0.1 "
-      + "(default: CNBFARM_METRICS_PORT; 0 any free port)")
+  @Option(names = "--metrics-port", paramLabel = "<port>", description = "/metrics, /healthz, /readyz on "
+      + "CNBFARM_METRICS_ADDRESS, default 127.0.0.1 (default: CNBFARM_METRICS_PORT; 0 any free port)")
   private Integer metricsPort;
 
   private WorkerCommand(Map<String, String> env, PrintStream out, Supplier<ImageStore> store, Role fixed) {
@@ -102,7 +102,8 @@ public final class WorkerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("cnbfarm worker " + chosen.phase() + " " + settings.instance() + " on " + settings.kafka().bootstrap()
         + " (group " + settings.kafka().groupId(chosen.phase()) + ", " + replicas + " loop(s))"
-        + roles.metricsPort().map(p -> "; metrics on http://127.0.0.1:" + p + "/metrics").orElse(""));
+        + roles.metricsPort().map(p -> "; metrics on http://" + settings.metricsAddress().getHostAddress() + ":" + p
+            + "/metrics").orElse(""));
     roles.awaitAnyStop();
     if (stopped.getCount() == 0) {
       return 0;

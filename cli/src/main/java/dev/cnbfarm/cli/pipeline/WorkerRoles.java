@@ -64,7 +64,8 @@ public final class WorkerRoles implements AutoCloseable {
           farm.add(role, replicas == 1 ? settings.instance() : settings.instance() + "-" + (i + 1));
         }
       }
-      farm.health = HealthServer.start(settings.metricsPort(), farm.registry, farm::alive, farm::ready);
+      farm.health = HealthServer.start(settings.metricsAddress(), settings.metricsPort(), farm.registry, farm::alive,
+          farm::ready);
       return farm;
     } catch (RuntimeException e) {
       farm.close();
@@ -74,7 +75,7 @@ public final class WorkerRoles implements AutoCloseable {
 
   private void add(Role role, String instance) {
     WorkerSettings mine = new WorkerSettings(settings.kafka(), instance, settings.retry(), settings.handlerTimeout(),
-        settings.shutdownGrace(), settings.metricsPort());
+        settings.shutdownGrace(), settings.metricsAddress(), settings.metricsPort());
     String group = settings.kafka().groupId(role.phase());
     // each role's registry pushes counted under its phase (cnbfarm.registry.pushed.bytes)
     ImageStore store = new MeteredImageStore(this.store, registry, role.phase());

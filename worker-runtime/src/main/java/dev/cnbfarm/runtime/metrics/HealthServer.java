@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,10 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * A worker's HTTP endpoints on 127.0.0.1 (JDK {@code HttpServer}, no framework): {@code /metrics}
- * in the Prometheus text format, {@code /healthz} (200 while the loop runs, else 503) and {@code
- * /readyz} (200 once the loop has joined its group). Bound to the loopback address only: a
- * sidecar or port-forward exposes it. Thread-safe; stopped by {@link #close}.
+ * A worker's HTTP endpoints (JDK {@code HttpServer}, no framework): {@code /metrics} in the
+ * Prometheus text format, {@code /healthz} (200 while the loop runs, else 503) and {@code /readyz}
+ * (200 once the loop has joined its group). Bound to the loopback address unless told otherwise
+ * ({@code CNBFARM_METRICS_ADDRESS}): a kubelet's probes and a Prometheus scrape come to the pod's
+ * IP, so a pod sets {@code 0.0.0.0}. Thread-safe; stopped by {@link #close}.
  */
 public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
@@ -30,20 +32,27 @@ public final class HealthServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  /**
-   * Starts serving on {@code port} ({@code CNBFARM_METRICS_PORT}: 0 any free port); empty for a
-   * negative port (off).
-   */
+  /** {@link #start(InetAddress, int, PrometheusMeterRegistry, BooleanSupplier, BooleanSupplier)} on 127.0.0.1. */
   public static Optional<HealthServer> start(int port, PrometheusMeterRegistry registry, BooleanSupplier alive,
       BooleanSupplier ready) {
+    return start(InetAddress.getLoopbackAddress(), port, registry, alive, ready);
+  }
+
+  /**
+   * Starts serving on {@code address}:{@code port} ({@code CNBFARM_METRICS_ADDRESS}, {@code
+   * CNBFARM_METRICS_PORT}: 0 any free port); empty for a negative port (off).
+   */
+  public static Optional<HealthServer> start(InetAddress address, int port, PrometheusMeterRegistry registry,
+      BooleanSupplier alive, BooleanSupplier ready) {
     if (port < 0) {
       return Optional.empty();
     }
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+      server = HttpServer.create(new InetSocketAddress(address, port), 16);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot listen on " + address.getHostAddress() + ":" + port + ": "
+          + e.getMessage(), e);
     }
     server.createContext("/metrics", x -> respond(x, "/metrics", 200, registry.scrape(),
         "text/plain; version=0.0.4; charset=utf-8"));
@@ -64,8 +73,17 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** The address listened on ({@code 0.0.0.0} or {@code ::}: every interface). */
+  public InetAddress address() {
+    return server.getAddress().getAddress();
+  }
+
+  /** {@code path} on this server, through the loopback when it listens on every interface. */
   public URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port() + path);
+    InetAddress a = address();
+    String host = a.isAnyLocalAddress() ? "127.0.0.1"
+        : a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+    return URI.create("http://" + host + ":" + port() + path);
   }
 
   private static void probe(HttpExchange x, String path, BooleanSupplier check) throws IOException {

@@ -2,13 +2,19 @@ package dev.cnbfarm.runtime.settings;
 
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.phase.GoDuration;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /** The validators of the declared settings: each throws {@link IllegalArgumentException} with the reason. */
 final class Parsers {
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
+  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._\\-]{1,200}");
 
   private Parsers() {}
@@ -55,6 +61,21 @@ final class Parsers {
       }
     }
     return text;
+  }
+
+  /** An IP address literal; never a host name (which would need a lookup at start). */
+  static InetAddress address(String text) {
+    Matcher v4 = IPV4.matcher(text);
+    boolean literal = v4.matches() ? IntStream.rangeClosed(1, 4)
+        .allMatch(i -> Integer.parseInt(v4.group(i)) <= 255) : IPV6.matcher(text).matches();
+    if (literal) {
+      try {
+        return InetAddress.getByName(text);
+      } catch (UnknownHostException e) {
+        // reported below
+      }
+    }
+    throw new IllegalArgumentException("not an IP address such as 127.0.0.1 or 0.0.0.0");
   }
 
   static String name(String text) {

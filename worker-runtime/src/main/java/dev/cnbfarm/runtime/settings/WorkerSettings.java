@@ -13,12 +13,12 @@ import java.util.Objects;
 
 /**
  * What every worker process reads at start (style.md §6): the Kafka part, the instance name, the
- * retry policy, the bound of one handler run, the shutdown grace and the metrics port. Read only
+ * retry policy, the bound of one handler run, the shutdown grace and the metrics address and port. Read only
  * in a worker's {@code Main}, with {@link #fromEnv}, which fails once listing every bad key.
  * Immutable.
  */
 public record WorkerSettings(KafkaSettings kafka, String instance, RetryPolicy retry, Duration handlerTimeout,
-    Duration shutdownGrace, int metricsPort) {
+    Duration shutdownGrace, InetAddress metricsAddress, int metricsPort) {
   public static final Setting<String> INSTANCE = Setting.computed("CNBFARM_INSTANCE", "<hostname>-<pid>",
       WorkerSettings::hostAndPid, "this worker instance's name: the events' producer, the DLQ's x-cnbfarm.worker, "
           + "the Kafka client ids", Parsers::name);
@@ -37,7 +37,11 @@ public record WorkerSettings(KafkaSettings kafka, String instance, RetryPolicy r
       "on shutdown, how long a running handler may still finish and have its outputs committed",
       Parsers::duration);
   public static final Setting<Integer> METRICS_PORT = Setting.of("CNBFARM_METRICS_PORT", "-1",
-      "port of /metrics, /healthz and /readyz on 127.0.0.1; -1 off, 0 any free port", Parsers.integer(-1, 65535));
+      "port of /metrics, /healthz and /readyz (on CNBFARM_METRICS_ADDRESS); -1 off, 0 any free port",
+      Parsers.integer(-1, 65535));
+  public static final Setting<InetAddress> METRICS_ADDRESS = Setting.of("CNBFARM_METRICS_ADDRESS", "127.0.0.1",
+      "IP address /metrics, /healthz and /readyz listen on: 127.0.0.1 this host only, 0.0.0.0 every interface "
+          + "(a Kubernetes pod, whose probes come to the pod's IP)", Parsers::address);
 
   public static final Setting<String> LOG_FORMAT = Setting.of("CNBFARM_LOG_FORMAT", "text",
       "the worker's log lines: text, or json (one JSON object per line with the build id and record)",
@@ -49,13 +53,14 @@ public record WorkerSettings(KafkaSettings kafka, String instance, RetryPolicy r
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(handlerTimeout, "handlerTimeout");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(metricsAddress, "metricsAddress");
   }
 
   /** Every declared key, Kafka's first, in table order (the README's config table lists them all). */
   public static List<Setting<?>> settings() {
     List<Setting<?>> all = new ArrayList<>(KafkaSettings.settings());
     all.addAll(List.of(INSTANCE, RETRY_ATTEMPTS, RETRY_BACKOFF, RETRY_MAX_BACKOFF, RETRY_DEADLINE, HANDLER_TIMEOUT,
-        SHUTDOWN_GRACE, METRICS_PORT, LOG_FORMAT));
+        SHUTDOWN_GRACE, METRICS_PORT, METRICS_ADDRESS, LOG_FORMAT));
     return List.copyOf(all);
   }
 
@@ -81,12 +86,13 @@ public record WorkerSettings(KafkaSettings kafka, String instance, RetryPolicy r
     Duration timeout = HANDLER_TIMEOUT.read(env, errors);
     Duration grace = SHUTDOWN_GRACE.read(env, errors);
     int port = METRICS_PORT.read(env, errors);
+    InetAddress address = METRICS_ADDRESS.read(env, errors);
     LOG_FORMAT.read(env, errors); // used before any logger exists (the cli's LogFormat); refused here when bad
     if (!errors.isEmpty()) {
       throw new LifecycleException(FailureCode.INVALID_ARGS, "invalid settings: " + String.join("; ", errors));
     }
     return new WorkerSettings(kafka, instance, new RetryPolicy(attempts, backoff, maxBackoff, deadline), timeout,
-        grace, port);
+        grace, address, port);
   }
 
   private static String logFormat(String value) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,6 +36,25 @@ class HealthServerTest {
       assertThat(status(server, "/metricsx")).isEqualTo(404);
       assertThat(http.send(HttpRequest.newBuilder(server.uri("/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body()).contains("cnbfarm_example_total 1.0");
+    }
+  }
+
+  @Test
+  void listensOnEveryInterfaceWhenAskedForTheWildcardAddress() throws Exception {
+    // a kubelet probes the pod's IP, never its loopback: CNBFARM_METRICS_ADDRESS=0.0.0.0
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (HealthServer server = HealthServer.start(InetAddress.getByName("0.0.0.0"), 0, registry, () -> true,
+        () -> true).orElseThrow()) {
+      assertThat(server.address().isAnyLocalAddress()).isTrue();
+      assertThat(status(server, "/healthz")).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void listensOnTheLoopbackOnlyByDefault() {
+    try (HealthServer server = HealthServer.start(0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        () -> true, () -> true).orElseThrow()) {
+      assertThat(server.address().isLoopbackAddress()).isTrue();
     }
   }
 

@@ -28,6 +28,7 @@ class WorkerSettingsTest {
     assertThat(s.handlerTimeout()).isEqualTo(Duration.ofHours(1));
     assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.metricsPort()).isEqualTo(-1);
+    assertThat(s.metricsAddress().isLoopbackAddress()).isTrue();
     assertThat(s.kafka().groupId("extend-build")).isEqualTo("cnbfarm-extend-build");
   }
 
@@ -39,7 +40,7 @@ class WorkerSettingsTest {
         Map.entry("CNBFARM_RETRY_ATTEMPTS", "2"), Map.entry("CNBFARM_RETRY_BACKOFF", "1s"),
         Map.entry("CNBFARM_RETRY_MAX_BACKOFF", "4s"), Map.entry("CNBFARM_RETRY_DEADLINE", "1m"),
         Map.entry("CNBFARM_HANDLER_TIMEOUT", "15m"), Map.entry("CNBFARM_SHUTDOWN_GRACE", "5s"),
-        Map.entry("CNBFARM_METRICS_PORT", "0")));
+        Map.entry("CNBFARM_METRICS_PORT", "0"), Map.entry("CNBFARM_METRICS_ADDRESS", "0.0.0.0")));
 
     assertThat(s.kafka().bootstrap()).isEqualTo("k1:9092,k2:9093");
     assertThat(s.kafka().topics().prefix()).isEqualTo("farm-a");
@@ -52,6 +53,16 @@ class WorkerSettingsTest {
     assertThat(s.handlerTimeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.metricsPort()).isZero();
+    assertThat(s.metricsAddress().isAnyLocalAddress()).isTrue();
+  }
+
+  @Test
+  void theMetricsAddressIsAnAddressLiteralNeverAHostName() {
+    assertThat(WorkerSettings.fromEnv(Map.of("CNBFARM_METRICS_ADDRESS", "::")).metricsAddress().isAnyLocalAddress())
+        .isTrue();
+    assertThatThrownBy(() -> WorkerSettings.fromEnv(Map.of("CNBFARM_METRICS_ADDRESS", "metrics.example.com")))
+        .hasMessageContaining("CNBFARM_METRICS_ADDRESS=metrics.example.com: not an IP address such as 127.0.0.1 "
+            + "or 0.0.0.0");
   }
 
   @Test
