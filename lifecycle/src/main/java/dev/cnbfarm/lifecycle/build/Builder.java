@@ -103,6 +103,7 @@ public final class Builder {
     env.put("CNB_LAYERS_DIR", layers.toString());
     env.put("CNB_PLATFORM_DIR", ctx.platform().toString());
     env.put("CNB_BP_PLAN_PATH", planFile.toString());
+    env.putAll(ctx.buildEnv().execEnvFor(bp.api()));
     if (bp.api().atLeast("0.10")) {
       env.putAll(ctx.targetEnv());
     }

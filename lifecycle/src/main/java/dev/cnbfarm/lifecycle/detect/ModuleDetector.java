@@ -75,6 +75,7 @@ public final class ModuleDetector {
     if (module.api().atLeast("0.10")) {
       e.putAll(targetEnv);
     }
+    e.putAll(env.execEnvFor(module.api()));
     return e;
   }
 
