@@ -126,7 +126,7 @@ public final class AddedModuleOptions {
 
   /** The value as a directory, if it names one; a path-like value that does not exist is an error. */
   private static Optional<Path> directory(String value) {
-    if (value.startsWith("docker://") || value.startsWith(LayoutRef.PREFIX)) {
+    if (value.startsWith("docker://") || value.startsWith("oci:")) {
       return Optional.empty();
     }
     Path p = Path.of(value);
