@@ -138,7 +138,8 @@ class PipelineIT {
         FixtureBuilders.moduleDir("buildpacks", FixtureBuilders.HELLO).toString());
 
     assertThat(b.output).contains("Using an ephemeral builder");
-    assertThat(b.detected.getGroup()).extracting(g -> g.getId()).containsExactly(FixtureBuilders.HELLO);
+    assertThat(b.detected.getGroup()).extracting(g -> g.getId()).containsExactly(FixtureBuilders.HELLO,
+        "fixtures/run-file");
     assertThat(b.detected.getBuilderImage()).contains("cnbfarm-ephemeral-builder-").isNotEqualTo(builder.toString());
     assertThat(b.ready.getExtended()).isTrue();
     assertThat(run(b.target)).contains("hello from the fixture app (build tool: none)",
