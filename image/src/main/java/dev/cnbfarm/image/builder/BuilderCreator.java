@@ -183,6 +183,10 @@ public final class BuilderCreator {
         AddedModule.Package pkg = (AddedModule.Package) m;
         List<Digest> diffIds = pkg.image().config().diffIds();
         for (ModuleLayer l : pkg.layers()) {
+          ModuleLayer present = labelLayers.get(l.id() + "@" + l.version());
+          if (present != null && present.layerDiffId().equals(l.layerDiffId())) {
+            continue; // the builder has this very layer already
+          }
           int i = diffIds.indexOf(Digest.parse(l.layerDiffId()));
           if (i < 0) {
             throw new LifecycleException(FailureCode.INVALID_INPUT, "image " + pkg.image().ref() + ": the layer "

@@ -256,6 +256,8 @@ class BuilderCreatorTest {
     LayoutRef packageRef = LayoutRef.of(dir.resolve("out"), "tool-package");
     Map<String, String> pkgLabels = new LinkedHashMap<>(builder.config().labels());
     pkgLabels.put(AddedModule.PACKAGE_METADATA, "{\"id\":\"samples/tool\",\"version\":\"1.0.0\"}");
+    pkgLabels.put(BuilderLabels.BUILDPACK_LAYERS, BuilderLabels.layersJson(BuilderImage.of(builder).buildpacks().stream()
+        .filter(l -> l.id().equals("samples/tool")).toList()));
     byte[] pkgJson = builder.config().withLabels(pkgLabels).toJson();
     store.pushManifest(packageRef, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(pkgJson), pkgJson.length),
         builder.manifest().layers()), pkgJson);
@@ -269,8 +271,8 @@ class BuilderCreatorTest {
         List.of(), target);
 
     Image image = store.read(target);
-    // the builder's layers, the new dir's, the package's samples/tool layer, the order layer
-    assertThat(image.manifest().layers()).hasSize(builder.manifest().layers().size() + 3);
+    // the builder's layers, the new dir's, the order layer: the builder has the package's samples/tool layer already
+    assertThat(image.manifest().layers()).hasSize(builder.manifest().layers().size() + 2);
     Map<String, String> labels = image.config().labels();
     assertThat(labels.get("io.buildpacks.buildpack.order")).isEqualTo(
         "[{\"group\":[{\"id\":\"samples/new\",\"version\":\"2.0.0\"},{\"id\":\"samples/tool\",\"version\":\"1.0.0\"}]}]");
