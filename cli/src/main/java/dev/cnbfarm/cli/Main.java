@@ -28,7 +28,7 @@ public final class Main {
     return CommandTree.of(env, out, err).execute(args);
   }
 
-  static String version() {
+  public static String version() {
     String v = Main.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }

@@ -109,7 +109,7 @@ public final class DetectHandler implements PhaseHandler<BuildRequested> {
       builder.stack().readText("/etc/os-release").ifPresent(text -> write(dir.osRelease(), text));
       DetectInputs inputs = new DetectInputs(platformApi, dir.app(), tree.buildpacks(), tree.extensions(), tree.order(),
           dir.platform(), dir.buildConfig(), tree.runToml(), EXPERIMENTAL_MODE,
-          BuilderSandbox.environment(builder, tree.uid()));
+          BuilderSandbox.environment(builder, tree.uid()), tree.cnb().resolve("system.toml"));
       DetectResult result = new DetectorPhase(BuilderSandbox.of(workspace.scratch(), builder, tree, dir), dir.files(),
           context.log(), settings).run(inputs, dir.planScratch(), dir.osRelease());
       if (result.outcome() instanceof DetectOutcome.NotDetected no) {

@@ -18,7 +18,7 @@ import picocli.CommandLine;
  */
 public final class DetectorCommand {
   static final Set<String> FLAGS = Set.of("app", "buildpacks", "extensions", "order", "group", "plan", "layers",
-      "platform", "generated", "analyzed", "run", "build-config", "log-level");
+      "platform", "generated", "analyzed", "run", "build-config", "system", "log-level");
 
   private final Map<String, String> env;
   private final PrintStream out;

@@ -35,10 +35,11 @@ public final class PhaseRecords {
 
   /** The detector's inputs; {@code -build-config} needs Platform API 0.11, {@code -run} 0.12. */
   public static DetectInputs detect(PhaseInputs in) {
-    requireApi(in, PhaseFlag.BUILD_CONFIG, PhaseFlag.RUN);
+    requireApi(in, PhaseFlag.BUILD_CONFIG, PhaseFlag.RUN, PhaseFlag.SYSTEM);
     return new DetectInputs(in.platformApi(), PhaseFlag.APP.path(in), PhaseFlag.BUILDPACKS.path(in),
         PhaseFlag.EXTENSIONS.path(in), PhaseFlag.ORDER.path(in), PhaseFlag.PLATFORM.path(in),
-        PhaseFlag.BUILD_CONFIG.path(in), PhaseFlag.RUN.path(in), experimentalMode(in), in.environment());
+        PhaseFlag.BUILD_CONFIG.path(in), PhaseFlag.RUN.path(in), experimentalMode(in), in.environment(),
+        PhaseFlag.SYSTEM.path(in));
   }
 
   /** The builder's inputs; {@code -build-config} needs Platform API 0.11. */

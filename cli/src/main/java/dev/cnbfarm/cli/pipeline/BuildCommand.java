@@ -1,5 +1,6 @@
 package dev.cnbfarm.cli.pipeline;
 
+import dev.cnbfarm.cli.Main;
 import dev.cnbfarm.cli.console.ConsoleReporter;
 import dev.cnbfarm.cli.console.HelpFlag;
 import dev.cnbfarm.image.store.ImageStore;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,7 +42,8 @@ import picocli.CommandLine.Option;
 public final class BuildCommand implements Callable<Integer> {
   private final PrintStream out;
   static final String SYNOPSIS = "cnbfarm build --builder <image> --app <dir> --image <image> [--run-image <image>]"
-      + " [--env K=V]... [--tag <image>]... [--bootstrap <host:port>]";
+      + " [--env K=V]... [--tag <image>]... [--buildpack <dir|image>]... [--extension <dir|image>]..."
+      + " [--bootstrap <host:port>]";
 
   private final Map<String, String> env;
   private final Supplier<ImageStore> store;
@@ -48,6 +51,8 @@ public final class BuildCommand implements Callable<Integer> {
   private HelpFlag help;
   @Mixin
   private BuildRequestOptions request;
+  @Mixin
+  private AddedModuleOptions added;
   @Mixin
   private FarmOptions farm;
   @Option(names = "--timeout", paramLabel = "<duration>", description = "how long to wait for the build "
@@ -62,7 +67,23 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    ImageStore images = store.get();
+    // the module dirs are checked before a broker is started, so a bad one fails at once
+    added.checkDirs();
+    Optional<AddedModuleOptions.Ephemeral> ephemeral = Optional.empty();
+    try {
+      ImageStore images = store.get();
+      if (added.any()) {
+        ephemeral = Optional.of(added.create(images, request.builder, request.image, Main.version(),
+            new ConsoleReporter(out, "info")));
+        request.builder = ephemeral.get().ref().toString();
+      }
+      return call(images);
+    } finally {
+      ephemeral.ifPresent(AddedModuleOptions.Ephemeral::close);
+    }
+  }
+
+  private int call(ImageStore images) throws IOException {
     long start = System.nanoTime();
     // the embedded broker starts while the app source is uploaded (most of its start is class loading)
     CompletableFuture<EmbeddedBroker> broker = farm.bootstrap != null ? null

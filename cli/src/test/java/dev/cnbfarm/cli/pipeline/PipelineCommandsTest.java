@@ -47,6 +47,38 @@ class PipelineCommandsTest {
   }
 
   @Test
+  void aBuildpackDirWithoutBuildpackTomlIsAClearErrorBeforeStartingABroker() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("not-a-buildpack"));
+
+    assertThat(run("build", "--builder", "oci:" + dir + ":b", "--app", dir.toString(), "--image",
+        "oci:" + dir + "/out:app", "--buildpack", dir.resolve("not-a-buildpack").toString())).isEqualTo(3);
+
+    assertThat(bytes.toString()).contains("ERROR:", "--buildpack " + dir.resolve("not-a-buildpack"),
+        "no buildpack.toml in the directory").doesNotContain("Exception", "\tat ", "Embedded Kafka");
+  }
+
+  @Test
+  void aMalformedExtensionTomlIsAClearErrorNamingTheFile() throws Exception {
+    Path ext = java.nio.file.Files.createDirectories(dir.resolve("bad-ext"));
+    java.nio.file.Files.writeString(ext.resolve("extension.toml"), "api = \"0.10\"\n[extension]\nversion = \"1\"\n");
+
+    assertThat(run("build", "--builder", "oci:" + dir + ":b", "--app", dir.toString(), "--image",
+        "oci:" + dir + "/out:app", "--extension", ext.toString())).isEqualTo(3);
+
+    assertThat(bytes.toString()).contains("ERROR:", "--extension " + ext, "extension.toml", "id")
+        .doesNotContain("Exception", "\tat ", "Embedded Kafka");
+  }
+
+  @Test
+  void aBuildpackPathThatDoesNotExistIsAClearError() {
+    assertThat(run("build", "--builder", "oci:" + dir + ":b", "--app", dir.toString(), "--image",
+        "oci:" + dir + "/out:app", "--buildpack", dir.resolve("missing").toString())).isEqualTo(3);
+
+    assertThat(bytes.toString()).contains("ERROR:", "'" + dir.resolve("missing") + "' is not a module directory")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void theExtendWorkerNeedsItsRole() {
     assertThat(run("worker", "extend", "--bootstrap", "127.0.0.1:1")).isEqualTo(3);
     assertThat(bytes.toString()).contains("--role is required: build or run");

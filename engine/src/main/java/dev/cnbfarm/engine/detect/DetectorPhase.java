@@ -21,6 +21,7 @@ import dev.cnbfarm.lifecycle.generate.Generator;
 import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.Order;
 import dev.cnbfarm.lifecycle.platform.RunMetadata;
+import dev.cnbfarm.lifecycle.platform.SystemBuildpacks;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The detector phase (platform.md "detector"): detect, then generate when the chosen group has
+ * The detector phase (platform.md "detector"): from Platform API 0.15, merge the system buildpacks
+ * of {@code system.toml} into the order and leave out modules made for another execution
+ * environment; detect, then generate when the chosen group has
  * extensions. group.toml, plan.toml, analyzed.toml and {@code <generated>} go through the {@link
  * PlatformFiles} port, at the moments the reference lifecycle writes them (group and plan before
  * generate, so a failed generate leaves them as it does). Failures are {@link LifecycleException}s
@@ -78,6 +81,9 @@ public final class DetectorPhase {
    */
   public DetectResult run(DetectInputs in, Path scratch, Path osRelease) {
     Order order = Order.read(in.order());
+    if (in.platformApi().atLeast("0.15")) {
+      order = SystemBuildpacks.read(in.system()).mergeInto(order);
+    }
     if (order.hasExtensions()) {
       ExperimentalGate.check("Dockerfiles", in.platformApi(), in.experimentalMode(), reporter);
     }
@@ -104,7 +110,8 @@ public final class DetectorPhase {
           settings.timeout());
       TargetMatcher targets = new TargetMatcher(in.platformApi().atLeast("0.12") ? analyzed.runImageTarget()
           : dev.cnbfarm.lifecycle.buildpack.Target.of("", ""), osRelease);
-      DetectOutcome outcome = new Detector(store, md, targets, pool, reporter).detect(order);
+      String execEnv = in.platformApi().atLeast("0.15") ? env.execEnv() : "";
+      DetectOutcome outcome = new Detector(store, md, targets, pool, reporter, execEnv).detect(order);
       if (outcome instanceof DetectOutcome.Detected d) {
         return detected(in, d, analyzed, new Generator.GenerateContext(in.platformApi(), in.app(), in.platform(),
             files.generatedDir(), scratch, env, targetEnv, RunMetadata.read(in.runToml()), runner,

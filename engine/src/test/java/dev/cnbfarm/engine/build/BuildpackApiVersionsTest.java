@@ -90,7 +90,8 @@ class BuildpackApiVersionsTest {
       assertThat(env).doesNotContainKeys("CNB_PLATFORM_DIR", "CNB_BUILD_PLAN_PATH");
     }
     assertThat(env.containsKey("CNB_TARGET_OS")).isEqualTo(atLeast(api, "0.10"));
-    assertThat(env).doesNotContainKey("CNB_EXEC_ENV");
+    // no CNB_EXEC_ENV given: "production" from 0.12 (BuildEnv.DEFAULT_EXEC_ENV, as the reference)
+    assertThat(env.get("CNB_EXEC_ENV")).isEqualTo(atLeast(api, "0.12") ? "production" : null);
   }
 
   @ParameterizedTest
@@ -137,7 +138,8 @@ class BuildpackApiVersionsTest {
   @ValueSource(strings = {"0.7", "0.8", "0.9", "0.10", "0.11", "0.12"})
   void theExecutionEnvironmentReachesDetectAndBuildFromApi012Only(String api) throws Exception {
     fx.buildpack("bp/a").api(api).detect(dump("detect.env")).build(dump("build.env"));
-    BuildEnv env = new BuildEnv(Map.of("PATH", "/usr/bin:/bin"), fx.platform(), fx.buildConfig());
+    BuildEnv env = new BuildEnv(Map.of("PATH", "/usr/bin:/bin", "CNB_EXEC_ENV", "test"), fx.platform(),
+        fx.buildConfig());
     Files.createDirectories(fx.app());
     ModuleStore store = new ModuleStore(tmp.resolve("cnb/buildpacks"), tmp.resolve("cnb/extensions"));
     Path planDir = Files.createDirectories(tmp.resolve("plans"));
@@ -145,9 +147,9 @@ class BuildpackApiVersionsTest {
         Duration.ofSeconds(30));
 
     new ModuleDetector(new ProcessBinaryRunner(), env, Map.of(), fx.app(), fx.platform(), tmp.resolve("scratch"),
-        Duration.ofSeconds(30), "test").detect(store.lookup(new dev.cnbfarm.lifecycle.buildpack.ModuleRef(
+        Duration.ofSeconds(30)).detect(store.lookup(new dev.cnbfarm.lifecycle.buildpack.ModuleRef(
             dev.cnbfarm.lifecycle.buildpack.ModuleKind.BUILDPACK, "bp/a", "1.0.0", false)));
-    new Builder(new ProcessBinaryRunner(), store, ctx, Reporter.NONE).withExecEnv("test")
+    new Builder(new ProcessBinaryRunner(), store, ctx, Reporter.NONE)
         .build(new Group(List.of(new GroupEntry("bp/a", "1.0.0", api, "")), List.of()), new Plan(List.of()));
 
     for (String dump : List.of("detect.env", "build.env")) {

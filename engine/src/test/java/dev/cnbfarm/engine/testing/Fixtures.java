@@ -149,6 +149,12 @@ public final class Fixtures {
     return this;
   }
 
+  /** Gives {@code -build-config} and {@code -run} (newer than Platform API 0.10) as env vars, for old APIs. */
+  public Fixtures newerFlagsAsEnv() {
+    return flag("build-config", null).env("CNB_BUILD_CONFIG_DIR", buildConfig().toString())
+        .flag("run", null).env("CNB_RUN_PATH", runPath().toString());
+  }
+
   // ---- running
 
   /** Runs the detector phase at {@code platformApi} with 4 detect threads. */

@@ -39,10 +39,11 @@ public final class TestInputs {
   public DetectInputs detect() {
     PhaseFlag.BUILD_CONFIG.requireApi(in);
     PhaseFlag.RUN.requireApi(in);
+    PhaseFlag.SYSTEM.requireApi(in);
     return new DetectInputs(in.platformApi(), PhaseFlag.APP.path(in), PhaseFlag.BUILDPACKS.path(in),
         PhaseFlag.EXTENSIONS.path(in), PhaseFlag.ORDER.path(in), PhaseFlag.PLATFORM.path(in),
         PhaseFlag.BUILD_CONFIG.path(in), PhaseFlag.RUN.path(in), in.env("CNB_EXPERIMENTAL_MODE", ""),
-        in.environment());
+        in.environment(), PhaseFlag.SYSTEM.path(in));
   }
 
   public BuildInputs build() {

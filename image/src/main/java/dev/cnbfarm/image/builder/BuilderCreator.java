@@ -22,6 +22,8 @@ import dev.cnbfarm.lifecycle.builder.BuilderMetadata;
 import dev.cnbfarm.lifecycle.builder.ModuleLayer;
 import dev.cnbfarm.lifecycle.buildpack.ModuleDescriptor;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
+import dev.cnbfarm.lifecycle.buildpack.OrderGroup;
+import dev.cnbfarm.lifecycle.platform.Order;
 import dev.cnbfarm.lifecycle.extend.ImageEnv;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
@@ -135,6 +137,115 @@ public final class BuilderCreator {
       delete(blob.file());
     }
     return new Result(target, digest);
+  }
+
+  /**
+   * An ephemeral builder, as {@code pack build --buildpack/--extension} makes one: {@code base}'s
+   * layers, then one layer per added module directory (as {@link #create} writes them) and the
+   * layers of each added buildpackage as they are, then one layer with a new {@code
+   * /cnb/order.toml}. When buildpacks are added the buildpack order becomes one group of exactly
+   * those, in the order given (pack's rule); extensions likewise; a kind with nothing added keeps
+   * the builder's order. The builder labels list the added modules and the new order. Pushed to
+   * {@code target}.
+   */
+  public Result addModules(BuilderImage base, List<AddedModule> buildpacks, List<AddedModule> extensions,
+      ImageRef target) {
+    Image image = base.image();
+    LayerWriter writer = LayerWriter.of().ignoring(IgnoredPaths.NONE);
+    ImageConfig imageConfig = image.config();
+    List<Descriptor> layers = new ArrayList<>();
+    for (Descriptor layer : image.manifest().layers()) {
+      store.mountOrCopyBlob(target, layer, image.ref());
+      layers.add(layer);
+    }
+    Map<String, ModuleLayer> bpLayers = keyed(base.buildpacks());
+    Map<String, ModuleLayer> extLayers = keyed(base.extensions());
+    Map<String, BuilderMetadata.ModuleInfo> bpInfos = infos(base.metadata().buildpacks());
+    Map<String, BuilderMetadata.ModuleInfo> extInfos = infos(base.metadata().extensions());
+    List<LayerBlob> written = new ArrayList<>();
+    for (AddedModule m : concat(buildpacks, extensions)) {
+      boolean ext = m.kind() == dev.cnbfarm.lifecycle.buildpack.ModuleKind.EXTENSION;
+      Map<String, ModuleLayer> labelLayers = ext ? extLayers : bpLayers;
+      Map<String, BuilderMetadata.ModuleInfo> labelInfos = ext ? extInfos : bpInfos;
+      if (m instanceof AddedModule.Dir dir) {
+        ModuleDescriptor d = dir.descriptor();
+        LayerBlob blob = writer.writeEntries(moduleEntries(ext ? "cnb/extensions" : "cnb/buildpacks", d),
+            scratch.resolve("added-" + written.size() + ".tar.gz"));
+        written.add(blob);
+        store.pushBlob(target, blob);
+        layers.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
+        imageConfig = imageConfig.withLayer(blob.diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED,
+            "cnbfarm build: " + m.kind().label() + " " + d.coordinates(), "", false));
+        labelLayers.put(d.coordinates(), new ModuleLayer(d.id(), d.version(), d.api().toString(),
+            blob.diffId().value(), d.name(), d.homepage(), List.of()));
+        labelInfos.put(d.coordinates(), new BuilderMetadata.ModuleInfo(d.id(), d.version(), d.name(), d.homepage()));
+      } else {
+        AddedModule.Package pkg = (AddedModule.Package) m;
+        List<Digest> diffIds = pkg.image().config().diffIds();
+        for (ModuleLayer l : pkg.layers()) {
+          ModuleLayer present = labelLayers.get(l.id() + "@" + l.version());
+          if (present != null && present.layerDiffId().equals(l.layerDiffId())) {
+            continue; // the builder has this very layer already
+          }
+          int i = diffIds.indexOf(Digest.parse(l.layerDiffId()));
+          if (i < 0) {
+            throw new LifecycleException(FailureCode.INVALID_INPUT, "image " + pkg.image().ref() + ": the layer "
+                + l.layerDiffId() + " of " + l.id() + "@" + l.version() + " is not in the image");
+          }
+          Descriptor layer = pkg.image().manifest().layers().get(i);
+          store.mountOrCopyBlob(target, layer, pkg.image().ref());
+          layers.add(layer);
+          imageConfig = imageConfig.withLayer(diffIds.get(i), new ImageConfig.History(NormalisedTime.IMAGE_CREATED,
+              "cnbfarm build: " + m.kind().label() + " " + l.id() + "@" + l.version() + " from " + pkg.image().ref(),
+              "", false));
+          labelLayers.put(l.id() + "@" + l.version(), l);
+          labelInfos.put(l.id() + "@" + l.version(), new BuilderMetadata.ModuleInfo(l.id(), l.version(), l.name(),
+              l.homepage()));
+        }
+      }
+    }
+    List<OrderGroup> order = buildpacks.isEmpty() ? base.order()
+        : List.of(new OrderGroup(buildpacks.stream().map(AddedModule::ref).toList()));
+    List<OrderGroup> orderExt = extensions.isEmpty() ? base.orderExtensions()
+        : List.of(new OrderGroup(extensions.stream().map(AddedModule::ref).toList()));
+    List<LayerEntry> orderEntries = List.of(LayerEntry.directory("cnb"), LayerEntry.file("cnb/order.toml",
+        utf8(Toml.format(new Order(order, orderExt).toToml())), 0644));
+    LayerBlob orderBlob = writer.writeEntries(orderEntries, scratch.resolve("added-order.tar.gz"));
+    written.add(orderBlob);
+    store.pushBlob(target, orderBlob);
+    layers.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, orderBlob.digest(), orderBlob.size()));
+    imageConfig = imageConfig.withLayer(orderBlob.diffId(), new ImageConfig.History(NormalisedTime.IMAGE_CREATED,
+        "cnbfarm build: order.toml of the added modules", "", false));
+
+    BuilderMetadata m = base.metadata();
+    Map<String, String> labels = new TreeMap<>(image.config().labels());
+    labels.put(BuilderLabels.METADATA, BuilderLabels.metadataJson(new BuilderMetadata(m.description(),
+        List.copyOf(bpInfos.values()), List.copyOf(extInfos.values()), m.runImages(), m.lifecycle(), m.createdBy())));
+    labels.put(BuilderLabels.BUILDPACK_LAYERS, BuilderLabels.layersJson(List.copyOf(bpLayers.values())));
+    labels.put(BuilderLabels.EXTENSION_LAYERS, BuilderLabels.layersJson(List.copyOf(extLayers.values())));
+    labels.put(BuilderLabels.ORDER, BuilderLabels.orderJson(order, false));
+    labels.put(BuilderLabels.ORDER_EXTENSIONS, BuilderLabels.orderJson(orderExt, true));
+    Digest digest = ImageAssembly.of(imageConfig.withLabels(labels), layers).pushTo(store, target);
+    written.forEach(b -> delete(b.file()));
+    return new Result(target, digest);
+  }
+
+  private static Map<String, ModuleLayer> keyed(List<ModuleLayer> layers) {
+    Map<String, ModuleLayer> out = new LinkedHashMap<>();
+    layers.forEach(l -> out.put(l.id() + "@" + l.version(), l));
+    return out;
+  }
+
+  private static Map<String, BuilderMetadata.ModuleInfo> infos(List<BuilderMetadata.ModuleInfo> infos) {
+    Map<String, BuilderMetadata.ModuleInfo> out = new LinkedHashMap<>();
+    infos.forEach(i -> out.put(i.id() + "@" + i.version(), i));
+    return out;
+  }
+
+  private static List<AddedModule> concat(List<AddedModule> a, List<AddedModule> b) {
+    List<AddedModule> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private BuilderMetadata metadata(BuilderConfig config) {

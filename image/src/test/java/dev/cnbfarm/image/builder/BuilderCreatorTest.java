@@ -246,6 +246,60 @@ class BuilderCreatorTest {
 
   // fixtures
 
+  @Test
+  void addModulesMakesAnEphemeralBuilderWhoseOrderIsOneGroupOfTheAddedBuildpacks() throws IOException {
+    LayoutRef base = baseImage(List.of("CNB_USER_ID=1000", "CNB_GROUP_ID=1001"));
+    LayoutRef builderRef = LayoutRef.of(dir.resolve("out"), "builder");
+    new BuilderCreator(store, scratch(), "1.2.3").create(BuilderConfig.read(builderToml(base.toString())), builderRef);
+    // a buildpackage: the builder image with pack's package label naming samples/tool
+    Image builder = store.read(builderRef);
+    LayoutRef packageRef = LayoutRef.of(dir.resolve("out"), "tool-package");
+    Map<String, String> pkgLabels = new LinkedHashMap<>(builder.config().labels());
+    pkgLabels.put(AddedModule.PACKAGE_METADATA, "{\"id\":\"samples/tool\",\"version\":\"1.0.0\"}");
+    pkgLabels.put(BuilderLabels.BUILDPACK_LAYERS, BuilderLabels.layersJson(BuilderImage.of(builder).buildpacks().stream()
+        .filter(l -> l.id().equals("samples/tool")).toList()));
+    byte[] pkgJson = builder.config().withLabels(pkgLabels).toJson();
+    store.pushManifest(packageRef, Manifest.of(Descriptor.of(MediaTypes.OCI_CONFIG, Digest.of(pkgJson), pkgJson.length),
+        builder.manifest().layers()), pkgJson);
+    module("bps/new", "buildpack", "samples/new", "2.0.0", "bin/detect", "bin/build");
+    AddedModule dirModule = new AddedModule.Dir(dev.cnbfarm.lifecycle.buildpack.ModuleDescriptor.read(
+        ModuleKind.BUILDPACK, dir.resolve("bps/new")));
+    AddedModule pkg = AddedModule.Package.read(store, packageRef, ModuleKind.BUILDPACK);
+    LayoutRef target = LayoutRef.of(dir.resolve("ephemeral"), "b");
+
+    new BuilderCreator(store, scratch(), "1.2.3").addModules(BuilderImage.of(builder), List.of(dirModule, pkg),
+        List.of(), target);
+
+    Image image = store.read(target);
+    // the builder's layers, the new dir's, the order layer: the builder has the package's samples/tool layer already
+    assertThat(image.manifest().layers()).hasSize(builder.manifest().layers().size() + 2);
+    Map<String, String> labels = image.config().labels();
+    assertThat(labels.get("io.buildpacks.buildpack.order")).isEqualTo(
+        "[{\"group\":[{\"id\":\"samples/new\",\"version\":\"2.0.0\"},{\"id\":\"samples/tool\",\"version\":\"1.0.0\"}]}]");
+    assertThat(labels.get("io.buildpacks.buildpack.order-extensions"))
+        .isEqualTo("[{\"group\":[{\"id\":\"samples/curl\",\"version\":\"0.1.0\"}]}]");
+    BuilderImage read = BuilderImage.of(image);
+    assertThat(read.buildpacks()).extracting(ModuleLayer::id).containsExactly("samples/hello", "samples/new",
+        "samples/tool");
+    assertThat(read.metadata().buildpacks()).extracting(m -> m.id()).contains("samples/new");
+    Map<String, String> files = new LinkedHashMap<>();
+    entries(target, image.manifest().layers().get(image.manifest().layers().size() - 1).digest(), files);
+    assertThat(files.get("cnb/order.toml")).contains("id = \"samples/new\"", "id = \"samples/tool\"",
+        "[[order-extensions]]").doesNotContain("samples/hello");
+    Map<String, TarArchiveEntry> newLayer = entries(target,
+        image.manifest().layers().get(builder.manifest().layers().size()).digest(), null);
+    assertThat(newLayer).containsKey("cnb/buildpacks/samples_new/2.0.0/bin/build");
+  }
+
+  @Test
+  void anImageWithoutThePackageLabelIsNotABuildpackage() throws IOException {
+    LayoutRef base = baseImage(List.of("CNB_USER_ID=1000", "CNB_GROUP_ID=1001"));
+
+    assertThatThrownBy(() -> AddedModule.Package.read(store, base, ModuleKind.BUILDPACK))
+        .isInstanceOf(LifecycleException.class).hasMessageContaining("is not a buildpack package")
+        .hasMessageContaining("io.buildpacks.buildpackage.metadata");
+  }
+
   private Path scratch() throws IOException {
     return Files.createTempDirectory(dir, "scratch");
   }

@@ -55,14 +55,28 @@ final class FixtureBuilders {
     return builders.computeIfAbsent(target + "/" + name, k -> create(target, name, buildpack, extensions));
   }
 
+  /** A builder with no buildpacks, extensions or order (as UBI's), over the sample build and run images. */
+  ImageRef buildpackless(Target target) {
+    return builders.computeIfAbsent(target + "/buildpackless", k -> create(target, "buildpackless", "", List.of()));
+  }
+
+  /** A fixture module's directory, e.g. {@code ("extensions", "fixtures/run-file")}. */
+  static Path moduleDir(String kind, String id) {
+    return module(kind, id);
+  }
+
   private ImageRef create(Target target, String name, String buildpack, List<String> extensions) {
     SampleImages base = samples(target);
     StringBuilder toml = new StringBuilder("description = \"cnbfarm itest builder " + name + "\"\n\n");
-    toml.append("[[buildpacks]]\nuri = \"").append(module("buildpacks", buildpack)).append("\"\n\n");
+    if (!buildpack.isEmpty()) {
+      toml.append("[[buildpacks]]\nuri = \"").append(module("buildpacks", buildpack)).append("\"\n\n");
+    }
     for (String ext : extensions) {
       toml.append("[[extensions]]\nuri = \"").append(module("extensions", ext)).append("\"\n\n");
     }
-    toml.append("[[order]]\n  [[order.group]]\n  id = \"").append(buildpack).append("\"\n  version = \"0.0.1\"\n\n");
+    if (!buildpack.isEmpty()) {
+      toml.append("[[order]]\n  [[order.group]]\n  id = \"").append(buildpack).append("\"\n  version = \"0.0.1\"\n\n");
+    }
     if (!extensions.isEmpty()) {
       toml.append("[[order-extensions]]\n");
       for (String ext : extensions) {

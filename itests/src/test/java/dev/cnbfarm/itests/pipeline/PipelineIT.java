@@ -130,6 +130,24 @@ class PipelineIT {
 
   @ParameterizedTest
   @EnumSource(Target.class)
+  void buildsOnAnEphemeralBuilderWithAddedBuildpackAndExtensionDirs(Target target) {
+    ImageRef builder = fixtures.buildpackless(target);
+
+    Built b = build(target, builder, "app-ephemeral", "--extension",
+        FixtureBuilders.moduleDir("extensions", "fixtures/run-file").toString(), "--buildpack",
+        FixtureBuilders.moduleDir("buildpacks", FixtureBuilders.HELLO).toString());
+
+    assertThat(b.output).contains("Using an ephemeral builder");
+    assertThat(b.detected.getGroup()).extracting(g -> g.getId()).containsExactly(FixtureBuilders.HELLO,
+        "fixtures/run-file");
+    assertThat(b.detected.getBuilderImage()).contains("cnbfarm-ephemeral-builder-").isNotEqualTo(builder.toString());
+    assertThat(b.ready.getExtended()).isTrue();
+    assertThat(run(b.target)).contains("hello from the fixture app (build tool: none)",
+        "run-file added by a run-image extension");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Target.class)
   void aFailingDetectIsReportedWithExit20AndExportsNothing(Target target) {
     ImageRef builder = fixtures.builder(target, "no-detect", "fixtures/no-detect", List.of());
 

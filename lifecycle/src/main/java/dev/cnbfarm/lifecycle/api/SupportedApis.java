@@ -10,10 +10,13 @@ import java.util.List;
  * Immutable.
  */
 public final class SupportedApis {
-  /** Platform APIs, oldest first. 0.14 only adds restorer behaviour, which detect ignores. */
+  /**
+   * Platform APIs, oldest first. 0.14 only adds restorer behaviour, which detect ignores; 0.15 adds
+   * system buildpacks ({@code -system}) and execution environments ({@code CNB_EXEC_ENV}).
+   */
   public static final List<ApiVersion> PLATFORM =
       List.of(ApiVersion.of(0, 10), ApiVersion.of(0, 11), ApiVersion.of(0, 12), ApiVersion.of(0, 13),
-          ApiVersion.of(0, 14));
+          ApiVersion.of(0, 14), ApiVersion.of(0, 15));
 
   /**
    * Buildpack APIs (which also version extensions), oldest first: the reference lifecycle's list
@@ -23,7 +26,12 @@ public final class SupportedApis {
       List.of(ApiVersion.of(0, 7), ApiVersion.of(0, 8), ApiVersion.of(0, 9), ApiVersion.of(0, 10),
           ApiVersion.of(0, 11), ApiVersion.of(0, 12));
 
-  /** What {@code CNB_PLATFORM_API} means when unset. */
+  /**
+   * What {@code CNB_PLATFORM_API} means when unset. The reference has no default of its own (its
+   * DefaultPlatformAPI is empty and pack always sets the variable), so this stays cnbfarm's
+   * earlier choice: raising it would change what existing unpinned builds do (system.toml read,
+   * modules skipped by exec-env).
+   */
   public static final ApiVersion DEFAULT_PLATFORM = ApiVersion.of(0, 13);
 
   private SupportedApis() {}

@@ -37,27 +37,12 @@ public final class Builder {
   private final ModuleStore modules;
   private final BuildContext ctx;
   private final Reporter reporter;
-  private final String execEnv;
 
   public Builder(BinaryRunner runner, ModuleStore modules, BuildContext ctx, Reporter reporter) {
-    this(runner, modules, ctx, reporter, "");
-  }
-
-  private Builder(BinaryRunner runner, ModuleStore modules, BuildContext ctx, Reporter reporter, String execEnv) {
     this.runner = runner;
     this.modules = modules;
     this.ctx = ctx;
     this.reporter = reporter;
-    this.execEnv = execEnv == null ? "" : execEnv;
-  }
-
-  /**
-   * This builder, giving buildpacks of API 0.12 and later {@code CNB_EXEC_ENV=execEnv} (the
-   * platform's execution environment); empty: the variable is not set, as the reference does
-   * when the platform gives none (buildpack/build.go runBuildCmd).
-   */
-  public Builder withExecEnv(String execEnv) {
-    return new Builder(runner, modules, ctx, reporter, execEnv);
   }
 
   /** The descriptors of the group's buildpacks, in order. */
@@ -122,11 +107,10 @@ public final class Builder {
       env.put("CNB_PLATFORM_DIR", ctx.platform().toString());
       env.put("CNB_BP_PLAN_PATH", planFile.toString());
     }
+    // CNB_EXEC_ENV for Buildpack API 0.12+ (the platform's, else "production": BuildEnv)
+    env.putAll(ctx.buildEnv().execEnvFor(bp.api()));
     if (bp.api().atLeast("0.10")) {
       env.putAll(ctx.targetEnv());
-    }
-    if (bp.api().atLeast("0.12") && !execEnv.isEmpty()) {
-      env.put("CNB_EXEC_ENV", execEnv);
     }
     Execution ex = runner.run(new Invocation(bin,
         List.of(layers.toString(), ctx.platform().toString(), planFile.toString()), env, ctx.app(), ctx.timeout()));

@@ -59,6 +59,6 @@ final class DescriptorParser {
       targets.add(new Target(t.string("os", ""), t.string("arch", ""), t.string("variant", ""), distros));
     }
     return new ModuleDescriptor(kind, api, id, version, info.string("name", ""), info.string("homepage", ""),
-        info.bool("clear-env", false), targets, order, dir);
+        info.bool("clear-env", false), targets, order, dir, info.strings("exec-env"));
   }
 }

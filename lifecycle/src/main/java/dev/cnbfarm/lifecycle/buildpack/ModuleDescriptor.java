@@ -19,10 +19,15 @@ public record ModuleDescriptor(
     boolean clearEnv,
     List<Target> targets,
     List<OrderGroup> order,
-    Path dir) {
+    Path dir,
+    List<String> execEnv) {
+
+  /** The execution environment that matches every {@code CNB_EXEC_ENV} (buildpack.md "exec-env"). */
+  public static final String ANY_EXEC_ENV = "*";
 
   public ModuleDescriptor {
     targets = List.copyOf(targets);
+    execEnv = List.copyOf(execEnv);
     order = List.copyOf(order);
     name = name == null ? "" : name;
     homepage = homepage == null ? "" : homepage;
@@ -34,6 +39,21 @@ public record ModuleDescriptor(
    */
   public static ModuleDescriptor read(ModuleKind kind, Path dir) {
     return DescriptorParser.parse(kind, dir);
+  }
+
+  /** A descriptor that declares no {@code exec-env} (every module before Buildpack API 0.12). */
+  public ModuleDescriptor(ModuleKind kind, ApiVersion api, String id, String version, String name, String homepage,
+      boolean clearEnv, List<Target> targets, List<OrderGroup> order, Path dir) {
+    this(kind, api, id, version, name, homepage, clearEnv, targets, order, dir, List.of());
+  }
+
+  /**
+   * Whether the module takes part in a build for {@code env} (platform.md 0.15 "detector"; the
+   * reference's phase/detector.go): its {@code exec-env} list is honoured from Buildpack API 0.12
+   * only, and an empty list or {@code "*"} matches every environment.
+   */
+  public boolean runsIn(String env) {
+    return api.lessThan("0.12") || execEnv.isEmpty() || execEnv.contains(ANY_EXEC_ENV) || execEnv.contains(env);
   }
 
   public boolean isComposite() {

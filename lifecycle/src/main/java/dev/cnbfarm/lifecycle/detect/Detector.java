@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the first group that passes wins. The modules of a group are detected concurrently on
  * {@code executor}, and each module's {@code /bin/detect} runs at most once per detector. Modules
  * whose targets do not accept the run image: an optional one is skipped, a required one errors.
+ * With an execution environment given (Platform API 0.15+, {@code CNB_EXEC_ENV}), a component
+ * module whose {@code exec-env} list does not include it is left out of the group as if it were
+ * not there (the reference's phase/detector.go), unless it is a required module the run image's
+ * target refuses, which stays an error as before.
  * Not thread-safe: use one instance per detection.
  */
 public final class Detector {
@@ -38,6 +42,7 @@ public final class Detector {
   private final TargetMatcher targets;
   private final Executor executor;
   private final Reporter reporter;
+  private final String execEnv;
   private final Map<String, CompletableFuture<DetectRun>> runs = new ConcurrentHashMap<>();
   private final AtomicInteger invocations = new AtomicInteger();
   private final AtomicLong detectNanos = new AtomicLong();
@@ -45,6 +50,13 @@ public final class Detector {
 
   public Detector(ModuleStore store, ModuleDetector moduleDetector, TargetMatcher targets, Executor executor,
       Reporter reporter) {
+    this(store, moduleDetector, targets, executor, reporter, "");
+  }
+
+  /** @param execEnv the execution environment modules must declare, or empty to take every module */
+  public Detector(ModuleStore store, ModuleDetector moduleDetector, TargetMatcher targets, Executor executor,
+      Reporter reporter, String execEnv) {
+    this.execEnv = execEnv;
     this.store = store;
     this.moduleDetector = moduleDetector;
     this.targets = targets;
@@ -147,6 +159,11 @@ public final class Detector {
       }
       if (d.isComposite()) {
         return detectOrder(d.order(), done, rest, item.ref().optional());
+      }
+      if (!execEnv.isEmpty() && !d.runsIn(execEnv) && (el.optional() || targets.accepts(d.effectiveTargets()))) {
+        reporter.debug("Skipping " + el + " due to execution environment mismatch; current: " + execEnv
+            + ", it supports: " + d.execEnv());
+        continue;
       }
       done.add(el);
       runs.computeIfAbsent(el.key(), k -> start(el));

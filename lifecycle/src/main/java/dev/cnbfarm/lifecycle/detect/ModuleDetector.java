@@ -29,20 +29,9 @@ public final class ModuleDetector {
   private final Path platformDir;
   private final Path scratch;
   private final Duration timeout;
-  private final String execEnv;
 
   public ModuleDetector(BinaryRunner runner, BuildEnv env, Map<String, String> targetEnv, Path appDir,
       Path platformDir, Path scratch, Duration timeout) {
-    this(runner, env, targetEnv, appDir, platformDir, scratch, timeout, "");
-  }
-
-  /**
-   * As above; modules of Buildpack API 0.12 and later also get {@code CNB_EXEC_ENV=execEnv} (the
-   * platform's execution environment), none when it is empty (buildpack/detect.go runDetect).
-   */
-  public ModuleDetector(BinaryRunner runner, BuildEnv env, Map<String, String> targetEnv, Path appDir,
-      Path platformDir, Path scratch, Duration timeout, String execEnv) {
-    this.execEnv = execEnv == null ? "" : execEnv;
     this.runner = runner;
     this.env = env;
     this.targetEnv = Map.copyOf(targetEnv);
@@ -90,9 +79,7 @@ public final class ModuleDetector {
     if (module.api().atLeast("0.10")) {
       e.putAll(targetEnv);
     }
-    if (module.api().atLeast("0.12") && !execEnv.isEmpty()) {
-      e.put("CNB_EXEC_ENV", execEnv);
-    }
+    e.putAll(env.execEnvFor(module.api()));
     return e;
   }
 

@@ -24,7 +24,11 @@ public final class BuildEnv {
   /** Path lists: a platform value is prepended to the existing one, not substituted. */
   static final Set<String> PATH_LISTS = Set.of("PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH", "CPATH", "PKG_CONFIG_PATH");
 
+  /** {@code CNB_EXEC_ENV} when the lifecycle's environment does not set it (platform.md 0.15). */
+  public static final String DEFAULT_EXEC_ENV = "production";
+
   private final Map<String, String> base;
+  private final String execEnv;
   private final Map<String, String> platform;
   private final Map<String, String> buildConfigFiles;
 
@@ -36,6 +40,8 @@ public final class BuildEnv {
       }
     });
     this.base = Map.copyOf(b);
+    String exec = processEnv.get("CNB_EXEC_ENV");
+    this.execEnv = exec == null || exec.isEmpty() ? DEFAULT_EXEC_ENV : exec;
     this.platform = Map.copyOf(EnvFiles.read(platformDir.resolve("env")));
     this.buildConfigFiles = Map.copyOf(EnvFiles.read(buildConfigDir.resolve("env")));
   }
@@ -63,6 +69,21 @@ public final class BuildEnv {
     }
     EnvFiles.applyBuildConfig(env, buildConfigFiles);
     return env;
+  }
+
+  /**
+   * The execution environment ({@code CNB_EXEC_ENV}, default {@value #DEFAULT_EXEC_ENV}): the
+   * reference passes it to every {@code /bin/detect} and {@code /bin/build} of Buildpack API 0.12+
+   * whatever the Platform API, and only the detector's skipping of modules is a Platform API 0.15
+   * feature.
+   */
+  public String execEnv() {
+    return execEnv;
+  }
+
+  /** The env var a module of {@code api} is given for the execution environment, if any. */
+  public Map<String, String> execEnvFor(dev.cnbfarm.lifecycle.api.ApiVersion api) {
+    return api.atLeast("0.12") ? Map.of("CNB_EXEC_ENV", execEnv) : Map.of();
   }
 
   /** The user-provided platform env vars, as files in {@code <platform>/env} set them. */

@@ -20,6 +20,8 @@ public enum PhaseFlag {
   BUILD_CONFIG("build-config", "CNB_BUILD_CONFIG_DIR", Default.FIXED, "/cnb/build-config", "0.11",
       "the build config directory"),
   RUN("run", "CNB_RUN_PATH", Default.FIXED, "/cnb/run.toml", "0.12", "run.toml"),
+  /** The builder's system buildpacks (platform.md 0.15); an absent file means none. */
+  SYSTEM("system", "CNB_SYSTEM_PATH", Default.FIXED, "/cnb/system.toml", "0.15", "system.toml"),
   /** {@code <layers>/order.toml} if present, else {@code /cnb/order.toml} (platform.md "detector"). */
   ORDER("order", "CNB_ORDER_PATH", Default.ORDER, "order.toml", "", "order.toml"),
   GROUP("group", "CNB_GROUP_PATH", Default.IN_LAYERS, "group.toml", "", "group.toml"),
