@@ -1,5 +1,6 @@
 package dev.cnbfarm.cli.lifecycle;
 
+import dev.cnbfarm.engine.export.ExportInputs;
 import dev.cnbfarm.engine.export.ExporterPhase;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.RoutingImageStore;
@@ -18,7 +19,7 @@ import picocli.CommandLine;
  */
 public final class ExporterCommand {
   static final Set<String> FLAGS = Set.of("app", "layers", "group", "analyzed", "run", "extended", "launcher", "report",
-      "uid", "gid", "log-level", "project-metadata");
+      "uid", "gid", "log-level", "project-metadata", "cache-dir", "cache-image");
 
   private final Map<String, String> env;
   private final PrintStream out;
@@ -42,7 +43,10 @@ public final class ExporterCommand {
   CommandLine commandLine() {
     return PhaseCommandRunner.commandLineWithArgs("exporter", FLAGS, env, out, FailureCode.EXPORT_ERROR,
         (in, images, reporter) -> {
-          new ExporterPhase(store.get(), PhaseRecords.files(in), reporter).run(PhaseRecords.export(in, images));
+          ImageStore imageStore = store.get();
+          ExportInputs inputs = PhaseRecords.export(in, images);
+          new ExporterPhase(imageStore, PhaseRecords.files(in), reporter)
+              .run(inputs, PhaseRecords.cache(in, imageStore, FailureCode.EXPORT_ERROR));
           return 0;
         });
   }

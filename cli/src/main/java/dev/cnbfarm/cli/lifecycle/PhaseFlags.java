@@ -22,6 +22,8 @@ import picocli.CommandLine.ParseResult;
 final class PhaseFlags {
   /** Flag → what it is, its env var and its default, as the README's tables give them. */
   private static final String NO_COLOR = "no-color";
+  /** Flags that are booleans, as Go's {@code flag.BoolVar}: no value means true. */
+  private static final Set<String> BOOLEANS = Set.of("skip-layers");
 
   private PhaseFlags() {}
 
@@ -34,6 +36,11 @@ final class PhaseFlags {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(name);
     spec.usageMessage().description(doc.description()).customSynopsis(doc.synopsis()).abbreviateSynopsis(true);
     for (String flag : new TreeSet<>(flags)) {
+      if (BOOLEANS.contains(flag)) {
+        spec.addOption(OptionSpec.builder("-" + flag, "--" + flag).type(boolean.class).arity("0..1")
+            .paramLabel("<true|false>").description(describe(flag)).build());
+        continue;
+      }
       spec.addOption(OptionSpec.builder("-" + flag, "--" + flag).paramLabel(label(flag)).type(String.class)
           .description(describe(flag)).build());
     }
@@ -65,8 +72,10 @@ final class PhaseFlags {
       case "kind" -> "<kind>";
       case "uid", "gid" -> "<id>";
       case "kaniko-cache-ttl" -> "<duration>";
-      case "build-image" -> "<image>";
-      case "app", "buildpacks", "extensions", "layers", "platform", "generated", "extended", "build-config" -> "<dir>";
+      case "build-image", "cache-image" -> "<image>";
+      case "insecure-registry" -> "<host>";
+      case "app", "buildpacks", "extensions", "layers", "platform", "generated", "extended", "build-config",
+          "cache-dir" -> "<dir>";
       default -> "<file>";
     };
   }

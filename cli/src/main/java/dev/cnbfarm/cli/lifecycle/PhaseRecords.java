@@ -5,6 +5,12 @@ import dev.cnbfarm.engine.build.BuildInputs;
 import dev.cnbfarm.engine.detect.DetectInputs;
 import dev.cnbfarm.engine.export.ExportInputs;
 import dev.cnbfarm.engine.extend.ExtendInputs;
+import dev.cnbfarm.engine.restore.RestoreInputs;
+import dev.cnbfarm.image.cache.BuildCache;
+import dev.cnbfarm.image.cache.ImageCache;
+import dev.cnbfarm.image.cache.VolumeCache;
+import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.ImageStoreException;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
@@ -13,12 +19,16 @@ import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.phase.GoDuration;
 import dev.cnbfarm.lifecycle.phase.PhaseFlag;
 import dev.cnbfarm.lifecycle.phase.PhaseInputs;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Resolves the commands' raw flags and env ({@link PhaseInputs}) into the engine's typed inputs,
@@ -98,6 +108,59 @@ public final class PhaseRecords {
       // reported below
     }
     throw new LifecycleException(FailureCode.INVALID_ARGS, "-" + flag.flag() + " '" + text + "' is not a user or group id");
+  }
+
+  /**
+   * The restorer's inputs: {@code -build-image} needs Platform API 0.10, {@code -generated} 0.12,
+   * {@code -insecure-registry} 0.13, {@code -run} 0.14 (the reference defines them only from there).
+   */
+  public static RestoreInputs restore(PhaseInputs in) {
+    requireApi(in, PhaseFlag.INSECURE_REGISTRY);
+    in.requireApi(PhaseFlag.GENERATED.flag(), "0.12");
+    in.requireApi(PhaseFlag.RUN.flag(), "0.14");
+    return new RestoreInputs(in.platformApi(), PhaseFlag.LAYERS.path(in), bool(in, PhaseFlag.SKIP_LAYERS),
+        PhaseFlag.BUILD_IMAGE.explicit(in), number(in, PhaseFlag.UID), number(in, PhaseFlag.GID));
+  }
+
+  /**
+   * The build cache the flags name: {@code -cache-image} (a registry or {@code oci:} reference),
+   * else {@code -cache-dir} (which must exist), else none. A cache that cannot be opened fails
+   * with {@code code} (42 restorer, 62 exporter).
+   */
+  public static Optional<BuildCache> cache(PhaseInputs in, ImageStore store, FailureCode code) {
+    Optional<String> image = PhaseFlag.CACHE_IMAGE.explicit(in);
+    if (image.isPresent()) {
+      ImageRef ref;
+      try {
+        ref = ImageRef.parse(image.get());
+      } catch (InvalidImageRefException e) {
+        throw new LifecycleException(FailureCode.INVALID_ARGS, "bad cache image '" + image.get() + "': " + e.getMessage(), e);
+      }
+      try {
+        return Optional.of(ImageCache.open(store, ref));
+      } catch (ImageStoreException e) {
+        throw new LifecycleException(code, e.category(), "create image cache: accessing cache image " + ref + ": "
+            + e.getMessage(), e);
+      }
+    }
+    return PhaseFlag.CACHE_DIR.explicit(in).map(d -> VolumeCache.open(Path.of(d).toAbsolutePath().normalize(), code));
+  }
+
+  /** {@code -insecure-registry} (or {@code CNB_INSECURE_REGISTRIES}), comma-separated hosts. */
+  public static Set<String> insecureRegistries(PhaseInputs in) {
+    return Arrays.stream(PhaseFlag.INSECURE_REGISTRY.value(in).split(",")).map(String::trim).filter(h -> !h.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static boolean bool(PhaseInputs in, PhaseFlag flag) {
+    String v = flag.value(in);
+    if (v.equals("true") || v.equals("1")) {
+      return true;
+    }
+    if (v.equals("false") || v.equals("0") || v.isEmpty()) {
+      return false;
+    }
+    throw new LifecycleException(FailureCode.INVALID_ARGS, "-" + flag.flag() + " '" + v + "' is not true or false");
   }
 
   /** The platform files where the flags, env vars and defaults put them. */

@@ -44,6 +44,15 @@ public enum PhaseFlag {
   PROJECT_METADATA("project-metadata", "CNB_PROJECT_METADATA_PATH", Default.IN_LAYERS, "project-metadata.toml", "",
       "project-metadata.toml"),
   REPORT("report", "CNB_REPORT_PATH", Default.IN_LAYERS, "report.toml", "", "report.toml"),
+  /** The build cache as a dir (the reference's volume cache); {@link #CACHE_IMAGE} wins when both are set. */
+  CACHE_DIR("cache-dir", "CNB_CACHE_DIR", Default.NONE, "none (no cache dir)", "", "the build cache dir"),
+  CACHE_IMAGE("cache-image", "CNB_CACHE_IMAGE", Default.NONE, "none (no cache image)", "",
+      "the build cache image (registry or oci:)"),
+  /** A boolean: given without a value it is true. */
+  SKIP_LAYERS("skip-layers", "CNB_SKIP_LAYERS", Default.FIXED, "false", "", "do not restore layer metadata"),
+  /** Comma-separated {@code host[:port]}s; loopback registries are plain HTTP anyway. */
+  INSECURE_REGISTRY("insecure-registry", "CNB_INSECURE_REGISTRIES", Default.NONE, "none", "0.13",
+      "registries reached over plain HTTP or unverified TLS"),
   LOG_LEVEL("log-level", "CNB_LOG_LEVEL", Default.FIXED, "info", "", "debug, info, warn or error");
 
   private enum Default { FIXED, IN_LAYERS, ORDER, NONE }
