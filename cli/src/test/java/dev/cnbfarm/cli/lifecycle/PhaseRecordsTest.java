@@ -149,7 +149,8 @@ class PhaseRecordsTest {
   void everyFlagOfEveryPhaseCommandIsInTheTable() {
     Set<String> table = Arrays.stream(PhaseFlag.values()).map(PhaseFlag::flag).collect(Collectors.toSet());
 
-    assertThat(Stream.of(DetectorCommand.FLAGS, BuilderCommand.FLAGS, ExtenderCommand.FLAGS, ExporterCommand.FLAGS)
+    assertThat(Stream.of(DetectorCommand.FLAGS, BuilderCommand.FLAGS, ExtenderCommand.FLAGS, ExporterCommand.FLAGS,
+        RestorerCommand.FLAGS)
         .flatMap(Set::stream))
         .allSatisfy(f -> assertThat(table).contains(f));
   }
