@@ -18,6 +18,7 @@ import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.lifecycle.cache.CacheMetadata;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -89,7 +90,7 @@ public final class ImageCache implements BuildCache {
     Path temp = null;
     try {
       temp = Files.createTempFile("cnbfarm-cache-", ".tar.gz");
-      try (OutputStream out = Files.newOutputStream(temp)) {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
         store.pullBlob(ref, blob, out);
       }
       InputStream in = Files.newInputStream(temp);
