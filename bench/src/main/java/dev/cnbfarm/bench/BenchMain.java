@@ -20,6 +20,9 @@ public final class BenchMain {
                          (-runs 5 -cache ${XDG_CACHE_HOME:-$HOME/.cache}/cnbfarm/bench -rss-megabytes 200)
         export [flags]   export (all layers in the registry) of 10 MB and 1 GB app images against
                          skopeo copy, and rebase of the 1 GB one (-runs 7 -copies 3 -cache DIR)
+        rebuild [flags]  cold build vs warm rebuilds (no change, app change) with the build cache,
+                         through the lifecycle commands into a registry; a 100 MB dependency layer
+                         (-megabytes 100 -caches dir,image -dir D)
         pipeline [flags] the Kafka pipeline; needs root: (a) one-shot cnbfarm build of the sample vs
                          its four phase JVMs, (b) builds/min with 1 vs N extend-build replicas, RUN
                          sleeping 2 s, (c) worker-to-worker hop latency, (d) one-shot peak RSS
@@ -41,6 +44,15 @@ public final class BenchMain {
     System.exit(run(args, System.out));
   }
 
+  private static int rebuild(String[] args, PrintStream out) {
+    try {
+      return new RebuildBenchmark(out).run(args);
+    } catch (java.io.IOException e) {
+      out.println("ERROR: " + e.getMessage());
+      return 1;
+    }
+  }
+
   static int run(String[] args, PrintStream out) {
     if (args.length == 0 || HELP.contains(args[0])) {
       out.print(USAGE);
@@ -58,6 +70,7 @@ public final class BenchMain {
         case "export" -> new ExportBenchmark(out).run(rest);
         case "pipeline" -> new PipelineBenchmark(out).run(rest);
         case "farm" -> new FarmBenchmark(out).run(rest);
+        case "rebuild" -> rebuild(rest, out);
         // hidden: the child JVM of the extend benchmark's peak-RSS measurement
         case "extend-rss" -> RssProbe.child(rest, out);
         default -> throw new BenchFlags.UsageException("unknown benchmark '" + args[0] + "'");

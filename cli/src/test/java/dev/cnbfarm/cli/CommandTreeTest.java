@@ -57,7 +57,8 @@ class CommandTreeTest {
 
   @Test
   void theTreeHoldsEveryCommand() {
-    assertThat(tree().keySet()).contains(List.of("lifecycle", "analyzer"), List.of("lifecycle", "detector"), List.of("lifecycle", "builder"),
+    assertThat(tree().keySet()).contains(List.of("lifecycle", "analyzer"), List.of("lifecycle", "detector"),
+        List.of("lifecycle", "restorer"), List.of("lifecycle", "builder"),
         List.of("lifecycle", "extender"), List.of("lifecycle", "exporter"), List.of("builder", "create"),
         List.of("image", "from-dir"), List.of("run"), List.of("rebase"), List.of("inspect"), List.of("version"),
         List.of("help"), List.of("completion"), List.of("dlq", "list"), List.of("dlq", "redrive"));

@@ -153,7 +153,7 @@ class MainTest {
     assertThat(printed()).isEqualTo("ERROR: unknown command 'bogus'\nTry 'cnbfarm --help' for usage.\n");
     bytes.reset();
     assertThat(run("lifecycle", "bogus")).isEqualTo(3);
-    assertThat(printed()).isEqualTo("ERROR: unknown lifecycle command 'bogus' (available: analyzer, detector, builder, extender, "
-        + "exporter)\nTry 'cnbfarm lifecycle --help' for usage.\n");
+    assertThat(printed()).isEqualTo("ERROR: unknown lifecycle command 'bogus' (available: analyzer, detector, restorer, "
+        + "builder, extender, exporter)\nTry 'cnbfarm lifecycle --help' for usage.\n");
   }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine;
  */
 public final class ExporterCommand {
   static final Set<String> FLAGS = Set.of("app", "layers", "group", "analyzed", "run", "extended", "launcher", "report",
-      "uid", "gid", "log-level", "project-metadata", "sbom-output-dir");
+      "uid", "gid", "log-level", "project-metadata", "sbom-output-dir", "cache-dir", "cache-image");
 
   private final Map<String, String> env;
   private final PrintStream out;
@@ -44,8 +44,10 @@ public final class ExporterCommand {
   CommandLine commandLine() {
     return PhaseCommandRunner.commandLineWithArgs("exporter", FLAGS, env, out, FailureCode.EXPORT_ERROR,
         (in, images, reporter) -> {
+          ImageStore imageStore = store.get();
           ExportInputs inputs = PhaseRecords.export(in, images);
-          new ExporterPhase(store.get(), PhaseRecords.files(in), reporter).run(inputs);
+          new ExporterPhase(imageStore, PhaseRecords.files(in), reporter)
+              .run(inputs, PhaseRecords.cache(in, imageStore, FailureCode.EXPORT_ERROR));
           PhaseRecords.sbomOutputDir(in).ifPresent(dir -> reporter.debug("copied "
               + SbomOutput.copy(inputs.layers(), dir) + " SBOM files to " + dir));
           return 0;

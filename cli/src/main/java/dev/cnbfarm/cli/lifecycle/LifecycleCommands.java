@@ -7,7 +7,7 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * {@code cnbfarm lifecycle analyzer|detector|builder|extender|exporter} in the command tree: each phase's
+ * {@code cnbfarm lifecycle analyzer|detector|restorer|builder|extender|exporter} in the command tree: each phase's
  * help and synopsis; the commands themselves are the phase commands' own command lines, so the
  * tree parses a phase's flags once.
  */
@@ -22,6 +22,10 @@ public final class LifecycleCommands {
       "detector", new Doc("Detect + generate, as the CNB lifecycle's detector: writes group.toml, plan.toml, "
           + "analyzed.toml and the extensions' Dockerfiles. Exit 20/21 when no group passes, 91/92 for generate.",
           "cnbfarm lifecycle detector [flags]", ""),
+      "restorer", new Doc("Restores layer metadata from the previous image (analyzed.toml) and the build cache, "
+          + "and cache=true layer contents from the cache (-cache-dir or -cache-image), as the CNB lifecycle's "
+          + "restorer; pins -build-image in analyzed.toml. Exit 42 for restore errors.",
+          "cnbfarm lifecycle restorer [flags]", ""),
       "builder", new Doc("Runs each buildpack's /bin/build and writes <layers>/config/metadata.toml, as the CNB "
           + "lifecycle's builder. Exit 51 when a /bin/build fails, 52 for invalid buildpack output.",
           "cnbfarm lifecycle builder [flags]", ""),
@@ -30,7 +34,7 @@ public final class LifecycleCommands {
           "cnbfarm lifecycle extender [flags]", ""),
       "exporter", new Doc("Writes the app image, metadata-only: run image layers mounted, never pulled; extension, "
           + "launch, app, launcher and config layers pushed unless present; more images are more tags; writes "
-          + "report.toml. Exit 62 for export errors.",
+          + "report.toml, then the build cache (-cache-dir or -cache-image). Exit 62 for export errors.",
           "cnbfarm lifecycle exporter [flags] <image> [<image>...]", "<image>"));
 
   private LifecycleCommands() {}
@@ -43,11 +47,12 @@ public final class LifecycleCommands {
     return doc;
   }
 
-  /** The {@code lifecycle} group with its four phases, each run by its command with {@code env} and {@code out}. */
+  /** The {@code lifecycle} group with its five phases, each run by its command with {@code env} and {@code out}. */
   public static CommandLine group(Map<String, String> env, PrintStream out) {
     return CommandGroups.of("lifecycle", "The CNB lifecycle's phases, with the reference lifecycle's single-dash "
         + "flags (-app DIR, -app=DIR, --app DIR), CNB_* env vars and exit codes.",
-        new AnalyzerCommand(env, out).commandLine(), new DetectorCommand(env, out).commandLine(), new BuilderCommand(env, out).commandLine(),
+        new AnalyzerCommand(env, out).commandLine(), new DetectorCommand(env, out).commandLine(),
+        new RestorerCommand(env, out).commandLine(), new BuilderCommand(env, out).commandLine(),
         new ExtenderCommand(env, out).commandLine(), new ExporterCommand(env, out).commandLine());
   }
 

@@ -82,7 +82,7 @@ final class PhaseFlags {
       case "build-image", "previous-image", "run-image", "tag", "cache-image" -> "<image>";
       case "insecure-registry" -> "<host>";
       case "app", "buildpacks", "extensions", "layers", "platform", "generated", "extended", "build-config", "launch-cache",
-          "layout-dir", "sbom-output-dir" -> "<dir>";
+          "layout-dir", "sbom-output-dir", "cache-dir" -> "<dir>";
       default -> "<file>";
     };
   }

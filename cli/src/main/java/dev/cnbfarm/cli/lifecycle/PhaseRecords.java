@@ -6,6 +6,12 @@ import dev.cnbfarm.engine.detect.DetectInputs;
 import dev.cnbfarm.engine.export.ExportInputs;
 import dev.cnbfarm.engine.extend.ExtendInputs;
 import dev.cnbfarm.engine.analyze.AnalyzeInputs;
+import dev.cnbfarm.engine.restore.RestoreInputs;
+import dev.cnbfarm.image.cache.BuildCache;
+import dev.cnbfarm.image.cache.ImageCache;
+import dev.cnbfarm.image.cache.VolumeCache;
+import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.ImageStoreException;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.ref.RegistryRef;
@@ -176,6 +182,42 @@ public final class PhaseRecords {
       // reported below
     }
     throw new LifecycleException(FailureCode.INVALID_ARGS, "-" + flag.flag() + " '" + text + "' is not a user or group id");
+  }
+
+  /**
+   * The restorer's inputs: {@code -build-image} needs Platform API 0.10, {@code -generated} 0.12,
+   * {@code -insecure-registry} 0.13, {@code -run} 0.14 (the reference defines them only from there).
+   */
+  public static RestoreInputs restore(PhaseInputs in) {
+    requireApi(in, PhaseFlag.INSECURE_REGISTRY);
+    in.requireApi(PhaseFlag.GENERATED.flag(), "0.12");
+    in.requireApi(PhaseFlag.RUN.flag(), "0.14");
+    return new RestoreInputs(in.platformApi(), PhaseFlag.LAYERS.path(in), bool(in, PhaseFlag.SKIP_LAYERS),
+        PhaseFlag.BUILD_IMAGE.explicit(in), number(in, PhaseFlag.UID), number(in, PhaseFlag.GID));
+  }
+
+  /**
+   * The build cache the flags name: {@code -cache-image} (a registry or {@code oci:} reference),
+   * else {@code -cache-dir} (which must exist), else none. A cache that cannot be opened fails
+   * with {@code code} (42 restorer, 62 exporter).
+   */
+  public static Optional<BuildCache> cache(PhaseInputs in, ImageStore store, FailureCode code) {
+    Optional<String> image = PhaseFlag.CACHE_IMAGE.explicit(in);
+    if (image.isPresent()) {
+      ImageRef ref;
+      try {
+        ref = ImageRef.parse(image.get());
+      } catch (InvalidImageRefException e) {
+        throw new LifecycleException(FailureCode.INVALID_ARGS, "bad cache image '" + image.get() + "': " + e.getMessage(), e);
+      }
+      try {
+        return Optional.of(ImageCache.open(store, ref));
+      } catch (ImageStoreException e) {
+        throw new LifecycleException(code, e.category(), "create image cache: accessing cache image " + ref + ": "
+            + e.getMessage(), e);
+      }
+    }
+    return PhaseFlag.CACHE_DIR.explicit(in).map(d -> VolumeCache.open(Path.of(d).toAbsolutePath().normalize(), code));
   }
 
   /** The platform files where the flags, env vars and defaults put them. */

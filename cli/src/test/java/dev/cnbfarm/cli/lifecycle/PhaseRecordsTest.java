@@ -150,7 +150,8 @@ class PhaseRecordsTest {
   void everyFlagOfEveryPhaseCommandIsInTheTable() {
     Set<String> table = Arrays.stream(PhaseFlag.values()).map(PhaseFlag::flag).collect(Collectors.toSet());
 
-    assertThat(Stream.of(AnalyzerCommand.FLAGS, DetectorCommand.FLAGS, BuilderCommand.FLAGS, ExtenderCommand.FLAGS, ExporterCommand.FLAGS)
+    assertThat(Stream.of(AnalyzerCommand.FLAGS, DetectorCommand.FLAGS, RestorerCommand.FLAGS, BuilderCommand.FLAGS,
+        ExtenderCommand.FLAGS, ExporterCommand.FLAGS)
         .flatMap(Set::stream))
         .allSatisfy(f -> assertThat(table).contains(f));
   }

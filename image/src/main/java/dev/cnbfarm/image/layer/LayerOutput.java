@@ -33,16 +33,18 @@ final class LayerOutput implements AutoCloseable {
   private final TarArchiveOutputStream tar;
   private boolean finished;
 
-  private LayerOutput(Path target, Instant mtime, int level) throws IOException {
+  private LayerOutput(Path target, Instant mtime, int level, boolean gzip) throws IOException {
     this.target = target;
     this.mtime = FileTime.from(mtime);
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     this.temp = Files.createTempFile(dir, ".layer-", ".tmp");
     this.counter = CountingOutputStream.of(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16));
-    OutputStream gzip = new ChunkedGzipOutputStream(new DigestOutputStream(counter, blobSha), level,
-        Runtime.getRuntime().availableProcessors());
-    this.tar = new TarArchiveOutputStream(new DigestOutputStream(gzip, diffIdSha), 1 << 16,
+    // a plain tar (the build cache dir's format) is its own blob: its digest is its diffID
+    OutputStream blob = new DigestOutputStream(counter, blobSha);
+    OutputStream compressed = gzip ? new ChunkedGzipOutputStream(blob, level, Runtime.getRuntime().availableProcessors())
+        : blob;
+    this.tar = new TarArchiveOutputStream(new DigestOutputStream(compressed, diffIdSha), 1 << 16,
         StandardCharsets.UTF_8.name());
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -50,8 +52,13 @@ final class LayerOutput implements AutoCloseable {
   }
 
   static LayerOutput open(Path target, Instant mtime, int level) {
+    return open(target, mtime, level, true);
+  }
+
+  /** As {@link #open(Path, Instant, int)}; {@code gzip} false writes a plain tar. */
+  static LayerOutput open(Path target, Instant mtime, int level, boolean gzip) {
     try {
-      return new LayerOutput(target, mtime, level);
+      return new LayerOutput(target, mtime, level, gzip);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create layer " + target, e);
     }

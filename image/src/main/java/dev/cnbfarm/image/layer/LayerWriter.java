@@ -71,9 +71,22 @@ public final class LayerWriter {
 
   /** Writes {@code entries}, sorted by path, to {@code target}. */
   public LayerBlob writeEntries(List<? extends LayerEntry> entries, Path target) {
+    return writeEntries(entries, target, true);
+  }
+
+  /**
+   * Writes {@code entries} as a plain, uncompressed tar (the reference build cache dir keeps its
+   * layers so): the same tar bytes as {@link #writeEntries}, so the same diffID, which is also the
+   * returned blob's digest.
+   */
+  public LayerBlob writeEntriesAsTar(List<? extends LayerEntry> entries, Path target) {
+    return writeEntries(entries, target, false);
+  }
+
+  private LayerBlob writeEntries(List<? extends LayerEntry> entries, Path target, boolean gzip) {
     List<? extends LayerEntry> sorted =
         entries.stream().sorted(Comparator.comparing(LayerEntry::path)).toList();
-    try (LayerOutput out = LayerOutput.open(target, mtime, level)) {
+    try (LayerOutput out = LayerOutput.open(target, mtime, level, gzip)) {
       for (LayerEntry entry : sorted) {
         if (!ignored.test("/" + entry.path())) {
           write(entry, out);

@@ -52,8 +52,13 @@ public enum PhaseFlag {
   RUN_IMAGE("run-image", "CNB_RUN_IMAGE", Default.NONE, "run.toml's first image, or its mirror in the output's "
       + "registry", "", "the run image"),
   TAG("tag", "", Default.NONE, "none; repeatable", "", "another tag of the output image"),
-  CACHE_IMAGE("cache-image", "CNB_CACHE_IMAGE", Default.NONE, "none", "", "the cache image"),
-  SKIP_LAYERS("skip-layers", "CNB_SKIP_LAYERS", Default.FIXED, "false", "", "do not restore the previous image's SBOMs"),
+  /** The build cache as a dir (the reference's volume cache); {@link #CACHE_IMAGE} wins when both are set. */
+  CACHE_DIR("cache-dir", "CNB_CACHE_DIR", Default.NONE, "none (no cache dir)", "", "the build cache dir"),
+  CACHE_IMAGE("cache-image", "CNB_CACHE_IMAGE", Default.NONE, "none (no cache image)", "",
+      "the build cache image (registry or oci:)"),
+  /** A boolean: given without a value it is true. */
+  SKIP_LAYERS("skip-layers", "CNB_SKIP_LAYERS", Default.FIXED, "false", "",
+      "do not restore layer metadata or the previous image's SBOMs"),
   LAUNCH_CACHE("launch-cache", "CNB_LAUNCH_CACHE_DIR", Default.NONE, "none; only with -daemon", "",
       "the launch cache directory"),
   LAYOUT("layout", "CNB_USE_LAYOUT", Default.FIXED, "false", "0.12", "read and write images as OCI layouts"),

@@ -1,6 +1,7 @@
 package dev.cnbfarm.lifecycle.platform;
 
 import dev.cnbfarm.lifecycle.buildpack.Target;
+import dev.cnbfarm.lifecycle.export.LifecycleMetadata;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import java.nio.file.Files;
@@ -56,6 +57,36 @@ public final class Analyzed {
   public Optional<String> buildImageReference() {
     return table("build-image").map(t -> t.get("reference")).filter(v -> v instanceof String s && !s.isEmpty())
         .map(String.class::cast);
+  }
+
+  /**
+   * The previous image's layers per buildpack ({@link #layersMetadata()}), in the label's model:
+   * none without a previous image. The restorer writes {@code <layers>/<bp>/<layer>.toml} from them.
+   */
+  public List<LifecycleMetadata.BuildpackLayers> previousLayers() {
+    List<LifecycleMetadata.BuildpackLayers> out = new ArrayList<>();
+    for (LayersMetadata.Buildpack bp : layersMetadata().buildpacks()) {
+      Map<String, LifecycleMetadata.LayerMetadata> layers = new LinkedHashMap<>();
+      bp.layers().forEach((name, l) -> layers.put(name,
+          new LifecycleMetadata.LayerMetadata(l.sha(), l.metadata(), l.build(), l.launch(), l.cache())));
+      out.add(new LifecycleMetadata.BuildpackLayers(bp.key(), bp.version(), layers));
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code [metadata.buildpacks.store] metadata} of buildpack {@code id}: its previous {@code store.toml}. */
+  public Optional<Map<String, Object>> previousStore(String id) {
+    return previousBuildpacks().stream().filter(bp -> id.equals(bp.get("key"))).findFirst()
+        .map(bp -> bp.get("store")).filter(s -> s instanceof Map<?, ?>).map(s -> copy(asMap(asMap(s).get("metadata"))));
+  }
+
+  private List<Map<String, Object>> previousBuildpacks() {
+    Object bps = table("metadata").map(m -> m.get("buildpacks")).orElse(List.of());
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (bps instanceof List<?> list) {
+      list.stream().filter(b -> b instanceof Map<?, ?>).forEach(b -> out.add(asMap(b)));
+    }
+    return out;
   }
 
   public Optional<String> runImageName() {
@@ -162,6 +193,28 @@ public final class Analyzed {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("reference", image);
     out.put("run-image", run);
+    return new Analyzed(out);
+  }
+
+  /** The restorer's {@code -build-image}, pinned: {@code [build-image] reference} (extensions.md §6). */
+  public Analyzed withBuildImageReference(String reference) {
+    Map<String, Object> out = copy(tree);
+    Map<String, Object> t = copy(asMap(out.get("build-image")));
+    t.put("reference", reference);
+    out.put("build-image", t);
+    return new Analyzed(out);
+  }
+
+  /**
+   * The restorer's update of an extended or switched run image: {@code reference} pinned to a
+   * digest and {@code [run-image.target]} from the image (the detector cleared both after a switch).
+   */
+  public Analyzed withRunImagePinned(String reference, Map<String, Object> target) {
+    Map<String, Object> out = copy(tree);
+    Map<String, Object> t = copy(asMap(out.get("run-image")));
+    t.put("reference", reference);
+    t.put("target", copy(target));
+    out.put("run-image", t);
     return new Analyzed(out);
   }
 

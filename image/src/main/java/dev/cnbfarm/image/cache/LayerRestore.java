@@ -1,0 +1,66 @@
+package dev.cnbfarm.image.cache;
+
+import dev.cnbfarm.image.layer.LayerReader;
+import dev.cnbfarm.image.ref.Digest;
+import dev.cnbfarm.lifecycle.fs.FileTrees;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Unpacks one cached buildpack layer tar ({@code layers/<escaped-id>/<name>/...}) into {@code
+ * <layers>}: into a scratch dir beside it first, hashing the tar as it goes, and only when the
+ * hash is the diffID the layer dir is moved into place. A layer that does not match leaves
+ * nothing behind. Stateless.
+ */
+final class LayerRestore {
+  private LayerRestore() {}
+
+  /** Restores the tar (plain or gzipped) {@code in} holds; {@code in} is closed. */
+  static void restore(InputStream in, Digest diffId, Path layersDir, String escapedId, String name) {
+    Path scratch;
+    try {
+      Files.createDirectories(layersDir);
+      scratch = Files.createTempDirectory(layersDir, ".cnbfarm-restore-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a scratch dir in " + layersDir, e);
+    }
+    try (InputStream raw = new BufferedInputStream(in, 1 << 16)) {
+      raw.mark(2);
+      boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+      raw.reset();
+      MessageDigest sha = Digest.sha256();
+      DigestInputStream tar = new DigestInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, sha);
+      LayerReader.of(LayerReader.WhiteoutMode.APPLY).unpack(tar, scratch);
+      tar.transferTo(java.io.OutputStream.nullOutputStream());
+      Digest found = Digest.ofHash(sha.digest());
+      if (!found.equals(diffId)) {
+        throw new CacheReadException("expected layer contents to have SHA '" + diffId + "'; found '" + found + "'");
+      }
+      Path unpacked = scratch.resolve("layers").resolve(escapedId).resolve(name);
+      if (!Files.isDirectory(unpacked, LinkOption.NOFOLLOW_LINKS)) {
+        throw new CacheReadException("cache layer " + diffId + " holds no layers/" + escapedId + "/" + name);
+      }
+      Path target = layersDir.resolve(escapedId).resolve(name);
+      Files.createDirectories(target.getParent());
+      FileTrees.deleteRecursively(target);
+      Files.move(unpacked, target);
+    } catch (IOException e) {
+      throw new CacheReadException("cannot read cache layer " + diffId + ": " + e.getMessage(), e);
+    } catch (CacheReadException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a corrupt tar (bad entry, truncated gzip) is a cache that cannot be used, not a crash
+      throw new CacheReadException("cannot unpack cache layer " + diffId + ": " + e.getMessage(), e);
+    } finally {
+      FileTrees.deleteQuietly(scratch);
+    }
+  }
+}
