@@ -68,7 +68,7 @@ class HostileLayerTest {
   }
 
   @Test
-  void unpacksFiveThousandWhiteoutsInUnderTwoSeconds() throws IOException {
+  void unpacksFiveThousandWhiteoutsWithoutQuadraticWork() throws IOException {
     List<TarArchiveEntry> entries = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
       entries.add(file(".wh.f" + i));
@@ -76,7 +76,9 @@ class HostileLayerTest {
     byte[] tar = tar(entries.toArray(TarArchiveEntry[]::new));
     long start = System.nanoTime();
     overlay(tar);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    // a bound against pathological (per-entry rescans) work, not a speed figure: about 0.1 s on an
+    // idle machine, 8 s seen on a shared one at load 30 (the figure belongs in a benchmark)
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     Map<String, Object> a = Files.readAttributes(root.resolve("f4999"), "unix:mode,rdev", NOFOLLOW);
     assertThat((Integer) a.get("mode") & 0170000).isEqualTo(0020000);
     assertThat(a.get("rdev")).isEqualTo(0L);
@@ -133,7 +135,8 @@ class HostileLayerTest {
     long start = System.nanoTime();
     assertThatThrownBy(() -> reader.unpack(tarFile, root)).isInstanceOf(InvalidLayerEntryException.class)
         .hasMessageContaining("'sparse'").hasMessageContaining("sparse file of " + claimed + " bytes");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    // refused before writing: a bound against materialising the claimed size, not a speed figure
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     assertThat(root.resolve("sparse")).doesNotExist();
   }
 
