@@ -229,6 +229,24 @@ class BuildpackApiVersionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"0.7", "0.8", "0.9", "0.10", "0.11", "0.12"})
+  void aProcessExecEnvIsKeptFromApi012(String api) {
+    String command = atLeast(api, "0.9") ? "[\"true\"]" : "\"true\"";
+    fx.buildpack("bp/a").api(api).build("printf '[[processes]]\\ntype = \"web\"\\ncommand = %s\\nexec-env = [\"test\"]\\n' '"
+        + command + "' > \"$1/launch.toml\"");
+    fx.group(List.of("bp/a"), "");
+
+    fx.build("0.15");
+
+    TomlTable web = onlyProcess();
+    if (atLeast(api, "0.12")) {
+      assertThat(web.strings("exec-env")).containsExactly("test");
+    } else {
+      assertThat(web.has("exec-env")).isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.7", "0.8", "0.9", "0.10", "0.11", "0.12"})
   void slicesAndUnmetAreReadAtEveryApi(String api) {
     fx.buildpack("bp/a").api(api).plan("[[provides]]\nname = \"x\"\n[[requires]]\nname = \"x\"").build("""
         printf '[[slices]]\\npaths = ["static/*"]\\n' > "$1/launch.toml"

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * launcher honours (platform.md "Launch"). Layout, read by {@code launcher.sh}:
  * {@code /layers/config/buildpacks} (escaped buildpack dirs, group order), {@code
  * /layers/config/default-process}, and {@code /layers/config/processes/<type>/}{@code command},
- * {@code args} (one element a line), {@code direct}, {@code working-dir}, {@code buildpack-api}
+ * {@code args} (one element a line), {@code direct}, {@code working-dir}, {@code exec-env}, {@code buildpack-api}
  * (the Buildpack API of the buildpack that declared it, which decides whether user args replace
  * or follow its args). Stateless.
  */
@@ -61,6 +61,10 @@ final class ProcessTable {
       String workingDir = p.string("working-dir", "");
       if (!workingDir.isEmpty()) {
         entries.add(file(dir + "/working-dir", lines(type, List.of(workingDir))));
+      }
+      List<String> execEnv = p.strings("exec-env");
+      if (!execEnv.isEmpty()) {
+        entries.add(file(dir + "/exec-env", lines(type, execEnv)));
       }
     }
     entries.add(LayerEntry.directory("cnb"));

@@ -13,7 +13,7 @@ public final class ShellLauncher {
   /** The build metadata label's launcher source name. */
   public static final String NAME = "cnbfarm-sh";
   /** Bumped whenever launcher.sh changes behaviour; matches the script's header. */
-  public static final String VERSION = "1";
+  public static final String VERSION = "2";
 
   private ShellLauncher() {}
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# cnbfarm-sh launcher, version 1: cnbfarm's own /cnb/lifecycle/launcher, exported when the builder
+# cnbfarm-sh launcher, version 2: cnbfarm's own /cnb/lifecycle/launcher, exported when the builder
 # ships none. It needs only a POSIX /bin/sh in the run image (no awk, sed, cat or TOML parser).
 #
 # What it does (platform.md "Launch", buildpack.md "Environment"):
@@ -24,6 +24,10 @@
 #   <layers>/config/processes/<type>/args          the args, one a line
 #   <layers>/config/processes/<type>/direct        "true": exec the command; else run it with a shell
 #   <layers>/config/processes/<type>/working-dir   absent: the app dir
+#   <layers>/config/processes/<type>/exec-env      the execution environments it is for, one a line
+#                                                  (absent: all); from Platform API 0.15 a process
+#                                                  whose list lacks CNB_EXEC_ENV (default
+#                                                  "production") and "*" is not started
 #   <layers>/config/processes/<type>/buildpack-api below 0.9: user args follow the process args
 # Env file values lose their trailing newlines (as shell command substitution does).
 # Failures to launch exit 82, the reference lifecycle's code for a failed launch.
@@ -235,13 +239,30 @@ unescape() {
 }
 
 # --- 1. pick the process -----------------------------------------------------------------------
+# Platform API 0.15: a process type whose exec-env list lacks the execution environment (and "*")
+# is not eligible, as the reference's launch/process.go isProcessEligibleForExecEnv.
+exec_env=${CNB_EXEC_ENV:-production}
+eligible() {
+  [ -f "$1/exec-env" ] || return 0
+  _api=${CNB_PLATFORM_API:-0.0}
+  _major=${_api%%.*}
+  _minor=${_api#*.}
+  case $_major$_minor in *[!0-9]*) return 0 ;; esac
+  if [ "$_major" -eq 0 ] && [ "$_minor" -lt 15 ]; then
+    return 0
+  fi
+  while IFS= read -r _env || [ -n "$_env" ]; do
+    [ "$_env" = "*" ] || [ "$_env" = "$exec_env" ] && return 0
+  done < "$1/exec-env"
+  return 1
+}
 # Started as /cnb/process/<type>, the link's name wins over an inherited CNB_PROCESS_TYPE (this
 # launcher exports it, so a process starting another one through its link would see its own).
 case $0 in
   */cnb/process/*) process=${0##*/} ;;
   *) process=${CNB_PROCESS_TYPE:-} ;;
 esac
-if [ -z "$process" ] && [ $# -gt 0 ] && [ -d "$config_dir/processes/$1" ]; then
+if [ -z "$process" ] && [ $# -gt 0 ] && [ -d "$config_dir/processes/$1" ] && eligible "$config_dir/processes/$1"; then
   process=$1
   shift
 elif [ -z "$process" ] && [ $# -eq 0 ] && [ -f "$config_dir/default-process" ]; then
@@ -254,6 +275,9 @@ esac
 process_dir=$config_dir/processes/$process
 if [ -n "$process" ] && [ ! -d "$process_dir" ]; then
   fail "no process type '$process' in $config_dir/processes"
+fi
+if [ -n "$process" ] && ! eligible "$process_dir"; then
+  fail "process type '$process' is not for the execution environment '$exec_env' (its exec-env)"
 fi
 if [ -z "$process" ] && [ $# -eq 0 ]; then
   fail "no default process type; set CNB_PROCESS_TYPE or pass a command"

@@ -47,7 +47,7 @@ class ExportGoldenDigestTest {
    * when the process table gained {@code buildpack-api} and launcher.sh the reference's arg rules.
    */
   static final String PLAIN = "sha256:ec79108e1822f3c6236a7a1e157b18d67f72f6b57a7a34484a627cd8635da9ef";
-  static final String SH = "sha256:70bb88245ef31130a4b4130602371cab10f2b30019b97705bd69fa3e3ebe0e17";
+  static final String SH = "sha256:ab5fe88e8940b43770fbd20f97e37a54521b7646619d8829c5a6e655ffacb676";
   static final String EXTENDED = "sha256:d8446447144f66b830e666a493ca6cce016781cc789e2d7793eb15ebfbbca475";
   final OciLayoutImageStore store = new OciLayoutImageStore();
 

@@ -205,6 +205,31 @@ class LauncherScriptTest {
     Files.writeString(file, content);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"/bin/sh", "busybox"})
+  void fromPlatformApi015AProcessRunsOnlyInAnExecutionEnvironmentItsExecEnvNames(String shell) throws Exception {
+    write("config/processes/tests/command", "echo\n");
+    write("config/processes/tests/args", "running tests\n");
+    write("config/processes/tests/direct", "true\n");
+    write("config/processes/tests/exec-env", "test\ndevelopment\n");
+    write("config/processes/any/command", "echo\n");
+    write("config/processes/any/args", "anywhere\n");
+    write("config/processes/any/direct", "true\n");
+    write("config/processes/any/exec-env", "*\n");
+
+    Result production = launch(shell, Map.of("CNB_PLATFORM_API", "0.15", "CNB_PROCESS_TYPE", "tests"));
+    assertThat(production.code).isNotZero();
+    assertThat(production.stderr).contains("process type 'tests' is not for the execution environment 'production'");
+    Result test = launch(shell, Map.of("CNB_PLATFORM_API", "0.15", "CNB_EXEC_ENV", "test", "CNB_PROCESS_TYPE", "tests"));
+    assertThat(test.stdout).isEqualTo("running tests\n");
+    assertThat(launch(shell, Map.of("CNB_PLATFORM_API", "0.15"), "any").stdout).isEqualTo("anywhere\n");
+    // as a first argument, an ineligible type is a command of its own (the reference's userProvidedProcess)
+    assertThat(launch(shell, Map.of("CNB_PLATFORM_API", "0.15"), "tests").stderr).doesNotContain("running tests");
+    // below 0.15 the list is not looked at
+    assertThat(launch(shell, Map.of("CNB_PLATFORM_API", "0.14", "CNB_PROCESS_TYPE", "tests")).stdout)
+        .isEqualTo("running tests\n");
+  }
+
   private Result launch(String shell, Map<String, String> env, String... args) throws Exception {
     List<String> argv = new ArrayList<>(shell.equals("busybox") ? List.of("busybox", "sh") : List.of(shell));
     argv.add(script.toString());

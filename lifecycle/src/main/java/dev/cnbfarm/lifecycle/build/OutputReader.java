@@ -171,7 +171,10 @@ final class OutputReader {
             + " Ignoring working directory for process '" + type + "'");
         workingDir = "";
       }
-      out.add(new LaunchProcess(type, command, p.strings("args"), direct, isDefault, workingDir, bp.id()));
+      // Buildpack API 0.12 added a process's exec-env (buildpack/files.go; the launcher filters by it
+      // from Platform API 0.15); older buildpacks' processes are for every environment.
+      List<String> execEnv = bp.api().atLeast("0.12") ? p.strings("exec-env") : List.of();
+      out.add(new LaunchProcess(type, command, p.strings("args"), direct, isDefault, workingDir, bp.id(), execEnv));
     }
     return out;
   }
