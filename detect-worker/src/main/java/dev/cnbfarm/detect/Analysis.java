@@ -1,5 +1,6 @@
 package dev.cnbfarm.detect;
 
+import dev.cnbfarm.engine.analyze.PreviousAppImage;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
 import dev.cnbfarm.image.store.Image;
@@ -7,6 +8,7 @@ import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.lifecycle.platform.RunMetadata;
 import dev.cnbfarm.lifecycle.toml.Toml;
 import java.nio.file.Path;
@@ -18,8 +20,10 @@ import java.util.Optional;
  * The analyzer's part of detect-worker (design.md §6 "analyze"; platform.md "analyzer" outputs):
  * the run image (the request's override, else the builder's run.toml's first image) resolved
  * through the store to a digest reference with its target, and analyzed.toml written the way the
- * analyzer writes it, with {@code [build-image] reference} the pinned builder. There is no previous
- * image: cnbfarm builds from scratch each time. Stateless.
+ * analyzer writes it, with {@code [build-image] reference} the pinned builder, and, when the request
+ * names a previous image that exists, its digest reference as {@code [image] reference} and its
+ * layers' metadata as {@code [metadata]}, read as the analyzer reads them ({@link PreviousAppImage}),
+ * so the build role restores and reuses its layers. Stateless.
  */
 final class Analysis {
   /** The run image labels the reference analyzer reads the target's distro from. */
@@ -33,7 +37,8 @@ final class Analysis {
   record RunImage(String name, ImageRef pinned) {}
 
   /** Resolves the run image and writes {@code analyzed}. */
-  static RunImage write(ImageStore store, Optional<String> override, Path runToml, ImageRef builder, Path analyzed) {
+  static RunImage write(ImageStore store, Optional<String> override, Path runToml, ImageRef builder,
+      Optional<PreviousAppImage> previous, Path analyzed) {
     String name = override.filter(s -> !s.isBlank()).orElseGet(() -> firstRunImage(runToml));
     Image run = store.read(parse(name, "run image"));
     Map<String, Object> target = new LinkedHashMap<>();
@@ -57,6 +62,11 @@ final class Analysis {
     Map<String, Object> buildImage = new LinkedHashMap<>();
     buildImage.put("reference", builder.toString());
     Map<String, Object> tree = new LinkedHashMap<>();
+    previous.ifPresent(p -> {
+      Map<String, Object> image = p.into(Analyzed.empty()).toToml();
+      tree.put("image", image.get("image"));
+      tree.put("metadata", image.get("metadata"));
+    });
     tree.put("run-image", runImage);
     tree.put("build-image", buildImage);
     Toml.write(analyzed, tree);

@@ -1,5 +1,6 @@
 package dev.cnbfarm.detect;
 
+import dev.cnbfarm.engine.analyze.PreviousAppImage;
 import dev.cnbfarm.engine.builder.BuilderTree;
 import dev.cnbfarm.engine.detect.DetectInputs;
 import dev.cnbfarm.engine.detect.DetectResult;
@@ -104,8 +105,10 @@ public final class DetectHandler implements PhaseHandler<BuildRequested> {
       TreeBlobs blobs = new TreeBlobs(store, dir.blobs());
       pullSource(blobs, repository, spec.getSourceDigest(), dir.app());
       PlatformEnv.write(dir.platform(), spec.getEnv());
+      Optional<PreviousAppImage> previous = Optional.ofNullable(spec.getPreviousImage())
+          .flatMap(name -> PreviousAppImage.find(store, Analysis.parse(name, "previous image"), context.log()));
       Analysis.RunImage run = Analysis.write(store, Optional.ofNullable(spec.getRunImage()), tree.runToml(), builderRef,
-          dir.analyzed());
+          previous, dir.analyzed());
       builder.stack().readText("/etc/os-release").ifPresent(text -> write(dir.osRelease(), text));
       DetectInputs inputs = new DetectInputs(platformApi, dir.app(), tree.buildpacks(), tree.extensions(), tree.order(),
           dir.platform(), dir.buildConfig(), tree.runToml(), EXPERIMENTAL_MODE,

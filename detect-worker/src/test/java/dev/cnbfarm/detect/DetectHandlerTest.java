@@ -13,6 +13,7 @@ import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.lifecycle.failure.Category;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
+import dev.cnbfarm.lifecycle.platform.Analyzed;
 import dev.cnbfarm.runtime.EventIds;
 import dev.cnbfarm.runtime.Topic;
 import dev.cnbfarm.runtime.handler.HandlerResult;
@@ -151,6 +152,22 @@ class DetectHandlerTest {
         .hasContent("motd v2: built with cnbfarm");
     assertThat(new TreeBlobs(STORE, tmp.resolve("blobs")).diffIdOf(unpacked.resolve("samples_motd/context.run")))
         .hasToString(detected.getDockerfiles().get(2).getContextDigest());
+  }
+
+  @Test
+  void aPreviousImageThatExistsIsPinnedIntoAnalyzedTomlsImageTableAndAMissingOneIsNoError() {
+    BuildRequested request = sampleRequest("b-1");
+    request.getSpec().setPreviousImage(images.run().withoutDigest().toString());
+
+    BuildDetected detected = only(handler().handle(request, new TestContext()));
+
+    Analyzed analyzed = Analyzed.parse(detected.getAnalyzedToml(), "analyzed.toml");
+    assertThat(analyzed.previousImageReference()).contains(STORE.read(images.run()).pinnedRef().toString());
+
+    BuildRequested missing = sampleRequest("b-1");
+    missing.getSpec().setPreviousImage(images.run().withoutDigest() + "-gone");
+    BuildDetected none = only(handler().handle(missing, new TestContext()));
+    assertThat(Analyzed.parse(none.getAnalyzedToml(), "analyzed.toml").previousImageReference()).isEmpty();
   }
 
   @Test

@@ -7,14 +7,23 @@ import dev.cnbfarm.engine.extend.ExtendInputs;
 import dev.cnbfarm.engine.extend.ExtendSettings;
 import dev.cnbfarm.engine.extend.ExtendWorkspace;
 import dev.cnbfarm.engine.extend.ExtenderPhase;
+import dev.cnbfarm.engine.restore.RestoreInputs;
+import dev.cnbfarm.engine.restore.RestorerPhase;
 import dev.cnbfarm.image.blob.TreeBlobs;
+import dev.cnbfarm.image.cache.BuildCache;
+import dev.cnbfarm.image.cache.CacheExport;
+import dev.cnbfarm.image.cache.ImageCache;
+import dev.cnbfarm.image.cache.VolumeCache;
 import dev.cnbfarm.image.export.BuildPublisher;
+import dev.cnbfarm.image.export.PreviousImage;
 import dev.cnbfarm.image.export.PublishRequest;
 import dev.cnbfarm.image.export.PublishedBuild;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.store.Image;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
+import dev.cnbfarm.lifecycle.failure.CnbfarmException;
+import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.report.Reporter;
@@ -24,6 +33,9 @@ import dev.cnbfarm.runtime.handler.HandlerResult;
 import dev.cnbfarm.runtime.handler.PhaseHandler;
 import dev.cnbfarm.schemas.BuildDetected;
 import dev.cnbfarm.schemas.BuildSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,9 +45,11 @@ import java.util.OptionalInt;
  * The extend worker's build role (design.md §2, §6: {@code detected → built}): lays out the
  * build's {@code <app>}, {@code <layers>} and {@code <platform>} from the detected event and the
  * image store, applies the build.Dockerfiles to the pinned builder image as root in the sandbox,
- * runs the build on the extended image as the builder's CNB user (the engine's {@code extender
- * -kind build}), then publishes the build's launch layers, app, launcher and config layer to the
- * app image's repository, and emits one {@code BuildBuilt}. The work dir is deleted whatever
+ * restores the previous image's layer metadata and the build cache into {@code <layers>} (the
+ * restorer), runs the build on the extended image as the builder's CNB user (the engine's {@code
+ * extender -kind build}), then publishes the build's launch layers, app, launcher and config layer
+ * to the app image's repository (reusing the previous image's layers), writes the build cache, and
+ * emits one {@code BuildBuilt}. The work dir is deleted whatever
  * happens. Failures keep their codes (51, 52 build; 102 extend; 62 publish) and are thrown for the
  * loop to turn into {@code BuildFailed}. Handling one event twice gives equal events: the blobs
  * are content-addressed and the published layers reproducible; only {@code runsExecuted} counts
@@ -100,20 +114,79 @@ public final class BuildRoleHandler implements PhaseHandler<BuildDetected> {
               work.files().generatedDir());
         }
         BuilderTree tree = builderTree(builder);
+        restore(spec, event, work, log);
         ExtenderPhase.Outcome outcome = new ExtenderPhase(store, workspace, work.files(), log, context.clock(),
             extendSettings, buildSettings).run(inputs(event, work, tree));
         context.meter().layerCache(outcome.cacheHits(), outcome.runsExecuted());
         // the launcher exactly as the exporter command chooses it: the builder's, else cnbfarm's own
+        PreviousImage previous = PreviousImage.read(store, work.files().readAnalyzed(), log);
         PublishedBuild published = new BuildPublisher(store, log).publish(new PublishRequest(work.layers(),
             work.app(), tree.launcher(), work.layers().resolve("project-metadata.toml"), group.buildpacks(),
-            ExporterPhase.BUILDER_LAUNCHER, target, event.getBuildUid(), event.getBuildGid()));
+            ExporterPhase.BUILDER_LAUNCHER, target, event.getBuildUid(), event.getBuildGid(), previous));
         log.info("Published " + published.layers().size() + " layer(s) to " + target);
+        writeCache(spec, event, work, group, published, log);
         return HandlerResult.of(Topic.BUILT, event.getBuildId(),
             ExtendEvents.built(event, published, outcome, context));
       } catch (LifecycleException e) {
         throw work.withPlaceholders(e);
       }
     }
+  }
+
+  /**
+   * The restorer's part before the build ({@link RestorerPhase}): the layer tomls from the previous
+   * image's {@code [metadata]} (analyzed.toml, as detect wrote it) and the cache's, and the cached
+   * layers' contents when their diffID matches. With {@code clearCache} the cache is not read (pack
+   * {@code --clear-cache}): only the previous image's launch layers that are not cached keep their
+   * metadata, and the buildpacks remake the rest.
+   */
+  private void restore(BuildSpec spec, BuildDetected event, WorkDir work, Reporter log) {
+    Optional<BuildCache> cache = Optional.empty();
+    if (spec.getClearCache()) {
+      log.info("Clearing the build cache: nothing is restored from it");
+    } else {
+      cache = openCache(spec, FailureCode.RESTORE_ERROR);
+    }
+    new RestorerPhase(store, work.files(), log).run(new RestoreInputs(ExtendEvents.platformApi(event), work.layers(),
+        false, Optional.empty(), OptionalInt.of(event.getBuildUid()), OptionalInt.of(event.getBuildGid())), cache);
+  }
+
+  /**
+   * The exporter's cache step on the build side ({@link CacheExport}): the {@code cache = true}
+   * layers into the cache's next generation. As the reference, a cache that cannot be written is a
+   * warning: the image stands.
+   */
+  private void writeCache(BuildSpec spec, BuildDetected event, WorkDir work, Group group, PublishedBuild published,
+      Reporter log) {
+    try {
+      Optional<BuildCache> cache = openCache(spec, FailureCode.EXPORT_ERROR);
+      if (cache.isPresent()) {
+        new CacheExport(log).write(cache.get(), work.layers(), group.buildpacks(), event.getBuildUid(),
+            event.getBuildGid(), published);
+      }
+    } catch (CnbfarmException | UncheckedIOException | IllegalStateException e) {
+      log.warn("Failed to export cache: " + e.getMessage());
+    }
+  }
+
+  /** The request's cache: an image ({@code cacheImage}), a dir on this host ({@code cacheDir}, made when missing), or none. */
+  private Optional<BuildCache> openCache(BuildSpec spec, FailureCode code) {
+    if (spec.getCacheImage() != null) {
+      return Optional.of(ImageCache.open(store, ExtendEvents.ref("spec.cacheImage", spec.getCacheImage())));
+    }
+    if (spec.getCacheDir() != null) {
+      Path dir = Path.of(spec.getCacheDir());
+      if (!dir.isAbsolute()) {
+        throw new LifecycleException(FailureCode.INVALID_INPUT, "spec.cacheDir '" + dir + "' is not an absolute path");
+      }
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new LifecycleException(code, "cannot create the cache dir " + dir + ": " + e.getMessage(), e);
+      }
+      return Optional.of(VolumeCache.open(dir, code));
+    }
+    return Optional.empty();
   }
 
   /** The pinned builder's {@code /cnb} on this host: its buildpacks, extensions and launcher. */

@@ -3,6 +3,8 @@ package dev.cnbfarm.cli.pipeline;
 import dev.cnbfarm.image.blob.TreeBlobs;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
+import dev.cnbfarm.image.ref.LayoutRef;
+import dev.cnbfarm.image.ref.RegistryRef;
 import dev.cnbfarm.image.store.ImageStore;
 import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.api.SupportedApis;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,6 +45,17 @@ public final class BuildRequestOptions {
   @Option(names = "--platform-api", paramLabel = "<version>", description = "the Platform API the phases run at "
       + "(default: ${DEFAULT-VALUE})")
   String platformApi = SupportedApis.DEFAULT_PLATFORM.toString();
+  @Option(names = "--previous-image", paramLabel = "<image>", description = "the previous app image whose layers "
+      + "the build may reuse (default: the --image target; one that does not exist is no error)")
+  String previousImage;
+  @Option(names = "--cache-image", paramLabel = "<image>", description = "the build cache as an image (default for a "
+      + "registry target <repo>:<tag>: <repo>:<tag>-cache)")
+  String cacheImage;
+  @Option(names = "--cache-dir", paramLabel = "<dir>", description = "the build cache as a dir on the build worker's "
+      + "host (default for an oci:<dir>[:tag] target: <dir>.cache/<tag>)")
+  Path cacheDir;
+  @Option(names = "--clear-cache", description = "restore nothing from the cache this build; the cache is written afresh")
+  boolean clearCache;
   @Option(names = "--requested-by", paramLabel = "<who>", description = "who asks, for the audit (default: user@host)")
   String requestedBy;
 
@@ -65,6 +79,19 @@ public final class BuildRequestOptions {
     if (!Files.isDirectory(dir)) {
       throw new LifecycleException(FailureCode.INVALID_ARGS, "--app " + app + " is not a directory");
     }
+    if (cacheImage != null && cacheDir != null) {
+      throw new LifecycleException(FailureCode.INVALID_ARGS, "--cache-image and --cache-dir exclude each other");
+    }
+    String previous = previousImage != null ? ref("--previous-image", previousImage).toString() : target.toString();
+    String cacheImageRef = cacheImage != null ? ref("--cache-image", cacheImage).toString() : null;
+    String cacheDirPath = cacheDir != null ? cacheDir.toAbsolutePath().normalize().toString() : null;
+    if (cacheImageRef == null && cacheDirPath == null) {
+      if (target instanceof RegistryRef r) {
+        cacheImageRef = defaultCacheImage(r).toString();
+      } else if (target instanceof LayoutRef l) {
+        cacheDirPath = defaultCacheDir(l).toString();
+      }
+    }
     TreeBlobs.Pushed source = new TreeBlobs(store, scratch).push(target, dir);
     reporter.info("Uploaded the app source " + dir + " (" + source.size() + " bytes, " + source.digest() + ")"
         + (source.existed() ? ", already in " : " to ") + target.withoutDigest());
@@ -78,7 +105,26 @@ public final class BuildRequestOptions {
         .setRunImage(runImage)
         .setRequestedBy(requestedBy != null ? requestedBy : defaultRequester())
         .setPlatformApi(platformApi)
+        .setPreviousImage(previous)
+        .setCacheImage(cacheImageRef)
+        .setCacheDir(cacheDirPath)
+        .setClearCache(clearCache)
         .build();
+  }
+
+  /** A registry target's cache image: its repository, tagged {@code <tag>-cache} (pack's default is a volume). */
+  static RegistryRef defaultCacheImage(RegistryRef target) {
+    String tag = target.tag().orElse("latest");
+    if (tag.length() > 122) {
+      tag = tag.substring(0, 122); // a tag has at most 128 characters
+    }
+    return RegistryRef.of(target.registry(), target.repository(), Optional.of(tag + "-cache"), Optional.empty());
+  }
+
+  /** An {@code oci:<dir>[:tag]} target's cache dir: {@code <dir>.cache/<tag>}, one per tag next to the layout. */
+  static Path defaultCacheDir(LayoutRef target) {
+    Path dir = target.directory().toAbsolutePath().normalize();
+    return dir.resolveSibling(dir.getFileName() + ".cache").resolve(target.tag().orElse("latest"));
   }
 
   private Map<String, String> env() {

@@ -63,20 +63,16 @@ public final class AnalyzerPhase {
     checkSameRegistry(in);
     Analyzed analyzed = Analyzed.empty();
     ImageRef previousRef = in.previousImage().orElse(in.output());
-    Optional<Image> previous = find(previousRef, "previous image");
-    LayersMetadata metadata = LayersMetadata.EMPTY;
-    String previousPinned = "";
+    Optional<PreviousAppImage> previous = PreviousAppImage.find(store, previousRef, reporter);
     if (previous.isPresent()) {
-      previousPinned = previous.get().pinnedRef().toString();
-      reporter.debug("Found image with identifier \"" + previousPinned + "\"");
-      String label = previous.get().config().labels().get(LifecycleMetadata.LABEL);
-      // as the reference: continue even if the label cannot be decoded
-      metadata = label == null ? LayersMetadata.EMPTY : LayersMetadata.fromLabel(label);
-      if (!in.skipLayers() && metadata.sbomLayer().isPresent()) {
-        restoreSbom(previous.get(), metadata.sbomLayer().get(), in);
+      Optional<String> sbom = previous.get().metadata().sbomLayer();
+      if (!in.skipLayers() && sbom.isPresent()) {
+        restoreSbom(previous.get().image(), sbom.get(), in);
       }
+      analyzed = previous.get().into(analyzed);
+    } else {
+      analyzed = analyzed.withPreviousImage("", LayersMetadata.EMPTY);
     }
-    analyzed = analyzed.withPreviousImage(previousPinned, metadata);
 
     in.cacheImage().ifPresent(cache -> find(cache, "cache image"));
     String runName = in.runImage().orElseGet(() -> fromRunToml(in));

@@ -1,6 +1,8 @@
 package dev.cnbfarm.image.cache;
 
 import dev.cnbfarm.image.export.ExportResult;
+import dev.cnbfarm.image.export.PublishedBuild;
+import dev.cnbfarm.image.export.PublishedLayer;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.store.BlobPush;
 import dev.cnbfarm.image.store.Descriptor;
@@ -57,11 +59,30 @@ public final class CacheExport {
    */
   public Result write(BuildCache cache, Path layersDir, List<GroupEntry> buildpacks, int uid, int gid,
       Optional<ExportResult> exported) {
+    return write(cache, layersDir, buildpacks, uid, gid,
+        exported.map(CacheExport::exportedLayers).orElse(Map.of()));
+  }
+
+  /**
+   * As {@link #write(BuildCache, Path, List, int, int, Optional)} after the build side of an
+   * export ({@code published}, the pipeline's build role): its launch layers need no second tar.
+   */
+  public Result write(BuildCache cache, Path layersDir, List<GroupEntry> buildpacks, int uid, int gid,
+      PublishedBuild published) {
+    Map<String, CacheLayer.Exported> known = new HashMap<>();
+    for (PublishedLayer layer : published.buildpackLayers()) {
+      known.putIfAbsent(layer.id(), new CacheLayer.Exported(published.repository(), layer.descriptor(),
+          layer.diffId()));
+    }
+    return write(cache, layersDir, buildpacks, uid, gid, known);
+  }
+
+  private Result write(BuildCache cache, Path layersDir, List<GroupEntry> buildpacks, int uid, int gid,
+      Map<String, CacheLayer.Exported> known) {
     if (!cache.exists()) {
       reporter.info("Layer cache not found");
     }
     CacheMetadata previous = cache.metadata();
-    Map<String, CacheLayer.Exported> known = exported.map(CacheExport::exportedLayers).orElse(Map.of());
     List<LifecycleMetadata.BuildpackLayers> meta = new ArrayList<>();
     List<Entry> entries = new ArrayList<>();
     for (GroupEntry bp : buildpacks) {

@@ -3,7 +3,7 @@ package dev.cnbfarm.itests.pipeline;
 import dev.cnbfarm.cli.Main;
 import dev.cnbfarm.cli.pipeline.Role;
 import dev.cnbfarm.cli.pipeline.WorkerRoles;
-import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.CountingImageStore;
 import dev.cnbfarm.image.store.OciLayoutImageStore;
 import dev.cnbfarm.image.store.RegistryImageStore;
 import dev.cnbfarm.image.store.RegistrySettings;
@@ -39,7 +39,8 @@ final class Farm implements AutoCloseable {
 
   final TestBroker broker;
   final LocalRegistry registry;
-  final ImageStore store;
+  /** The workers' store; counts the blobs they upload. */
+  final CountingImageStore store;
   final Map<String, String> env;
   final WorkerSettings settings;
   private final WorkerRoles roles;
@@ -48,7 +49,8 @@ final class Farm implements AutoCloseable {
     this.broker = broker;
     this.registry = registry;
     this.env = env;
-    this.store = new RoutingImageStore(new OciLayoutImageStore(), RegistryImageStore.of(RegistrySettings.defaults()));
+    this.store = new CountingImageStore(new RoutingImageStore(new OciLayoutImageStore(),
+        RegistryImageStore.of(RegistrySettings.defaults())));
     this.settings = WorkerSettings.fromEnv(env);
     TopicAdmin.ensureTopics(settings.kafka());
     this.roles = WorkerRoles.start(settings, env, store, roles, 1);
