@@ -27,6 +27,8 @@ class FailureTaxonomyTest {
       "dev.cnbfarm.image.ref.InvalidImageRefException",
       "dev.cnbfarm.image.layer.InvalidLayerEntryException",
       "dev.cnbfarm.image.sandbox.SandboxException",
+      // a cached layer that cannot be used (INFRA): the restorer and the cache step skip it
+      "dev.cnbfarm.image.cache.CacheReadException",
       "dev.cnbfarm.runtime.codec.UndecodableEventException");
   private static JavaClasses classes;
 
