@@ -115,7 +115,7 @@ class ExporterCommandTest {
   void withoutALauncherFileItExportsCnbfarmsShLauncherAndSaysSo() throws IOException {
     Files.delete(dir.resolve("launcher"));
     assertThat(run(Map.of(), flags(registry.host() + "/cli/app:nolauncher"))).isZero();
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Using cnbfarm's sh launcher 1 (no launcher at "
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Using cnbfarm's sh launcher " + dev.cnbfarm.image.export.ShellLauncher.VERSION + " (no launcher at "
         + dir.resolve("launcher"));
   }
 
