@@ -80,21 +80,7 @@ public record CacheMetadata(List<LifecycleMetadata.BuildpackLayers> buildpacks) 
   public String toJson() {
     List<Object> bps = new ArrayList<>();
     for (LifecycleMetadata.BuildpackLayers bp : buildpacks) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("key", bp.key());
-      m.put("version", bp.version());
-      Map<String, Object> layers = new TreeMap<>();
-      bp.layers().forEach((name, l) -> {
-        Map<String, Object> layer = new LinkedHashMap<>();
-        layer.put("sha", l.sha());
-        layer.put("data", l.data());
-        layer.put("build", l.build());
-        layer.put("launch", l.launch());
-        layer.put("cache", l.cache());
-        layers.put(name, layer);
-      });
-      m.put("layers", layers);
-      bps.add(m);
+      bps.add(bp.toTree());
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("buildpacks", bps);

@@ -45,6 +45,28 @@ public record LifecycleMetadata(List<String> appLayers, String configLayer, Stri
       Objects.requireNonNull(version, "version");
       layers = Map.copyOf(layers);
     }
+
+    /**
+     * This entry as the label's JSON tree ({@code key}, {@code version}, {@code layers} by name with
+     * {@code sha}, {@code data} and the types); the cache metadata label has the same shape.
+     */
+    public Map<String, Object> toTree() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("key", key);
+      m.put("version", version);
+      Map<String, Object> tree = new TreeMap<>();
+      layers.forEach((name, l) -> {
+        Map<String, Object> layer = new LinkedHashMap<>();
+        layer.put("sha", l.sha());
+        layer.put("data", l.data());
+        layer.put("build", l.build());
+        layer.put("launch", l.launch());
+        layer.put("cache", l.cache());
+        tree.put(name, layer);
+      });
+      m.put("layers", tree);
+      return m;
+    }
   }
 
   /** One exported layer: its diffID, its {@code [metadata]} table and its types. */
@@ -104,20 +126,7 @@ public record LifecycleMetadata(List<String> appLayers, String configLayer, Stri
   }
 
   private static Map<String, Object> buildpack(BuildpackLayers bp) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("key", bp.key());
-    m.put("version", bp.version());
-    Map<String, Object> layers = new TreeMap<>();
-    bp.layers().forEach((name, l) -> {
-      Map<String, Object> layer = new LinkedHashMap<>();
-      layer.put("sha", l.sha());
-      layer.put("data", l.data());
-      layer.put("build", l.build());
-      layer.put("launch", l.launch());
-      layer.put("cache", l.cache());
-      layers.put(name, layer);
-    });
-    m.put("layers", layers);
-    return m;
+    return bp.toTree();
   }
+
 }
