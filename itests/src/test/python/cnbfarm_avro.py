@@ -14,6 +14,7 @@ the optional strings of BuildSpec as plain strings or null (no union wrappers):
   {"eventId": "<uuid>", "buildId": "<key>", "attempt": 1, "occurredAt": 1764640000000, "producer": "python",
    "spec": {"builderImage": "...", "sourceRepository": "...", "sourceDigest": "sha256:...", "targetImage": "...",
             "tags": [], "env": {}, "runImage": null, "requestedBy": "...", "platformApi": "0.13", "replayOf": null}}
+A field the JSON leaves out takes its schema default (a producer older than the field still encodes).
 """
 import io
 import json
@@ -92,6 +93,25 @@ def decode(avsc_dir, files):
         print(json.dumps({"schema": name, "fingerprint": "%016x" % fp, "event": event}, default=str, sort_keys=True))
 
 
+def with_defaults(schema, datum):
+    """The datum with each record field it lacks set to the field's default, as Java's generated builders
+    do: python3-avro's writer requires every field, and a producer written before a field was added with
+    a default must still encode against the current schema."""
+    if isinstance(schema, avro.schema.RecordSchema) and isinstance(datum, dict):
+        filled = dict(datum)
+        for field in schema.fields:
+            if field.name in filled:
+                filled[field.name] = with_defaults(field.type, filled[field.name])
+            elif field.has_default:
+                filled[field.name] = field.default
+        return filled
+    if isinstance(schema, avro.schema.UnionSchema) and datum is not None:
+        for branch in schema.schemas:
+            if isinstance(branch, avro.schema.RecordSchema):
+                return with_defaults(branch, datum)
+    return datum
+
+
 def produce(avsc_dir, bootstrap, topic, key, json_file):
     import datetime
     from confluent_kafka import Producer
@@ -99,6 +119,7 @@ def produce(avsc_dir, bootstrap, topic, key, json_file):
     schema = schemas["BuildRequested"]
     with open(json_file) as f:
         event = json.load(f)
+    event = with_defaults(schema, event)
     event["occurredAt"] = datetime.datetime.fromtimestamp(event["occurredAt"] / 1000.0, tz=datetime.timezone.utc)
     body = io.BytesIO()
     avro.io.DatumWriter(schema).write(event, avro.io.BinaryEncoder(body))

@@ -6,13 +6,16 @@ import dev.cnbfarm.itests.farm.BuildWatch;
 import dev.cnbfarm.itests.farm.Farm;
 import dev.cnbfarm.itests.farm.WorkerProcess;
 import dev.cnbfarm.runtime.client.BuildEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * build-role replicas share the partitions.
  */
 class SeparateProcessesIT {
+  /** At least this many builds; more when their keys cover fewer than 3 partitions. */
   private static final int BUILDS = 5;
   private static Farm farm;
 
@@ -46,9 +50,19 @@ class SeparateProcessesIT {
 
   @Test
   void buildAndRunRolesWorkConcurrentlyBuildReplicasShareTheBuildsAndSigtermStopsEveryWorker() throws Exception {
+    // both build replicas hold partitions before the builds come (a replica that joins late could find
+    // every build already taken), and the builds' keys land on at least 3 of the 4 partitions: whatever
+    // the assignor gives each of the two replicas (2 each), both then have work
+    for (WorkerProcess w : farm.workers()) {
+      if (w.name().startsWith("build-")) {
+        w.awaitOutput("assigned [cnbfarm.", Duration.ofSeconds(90));
+      }
+    }
     List<BuildWatch> watches = new ArrayList<>();
-    for (int i = 0; i < BUILDS; i++) {
+    Set<Integer> partitions = new HashSet<>();
+    while (watches.size() < BUILDS || partitions.size() < Farm.PARTITIONS - 1) {
       String id = farm.submit(Map.of("SAMPLES_BUILD_SLEEP", "3", "SAMPLES_RUN_SLEEP", "3"));
+      partitions.add(Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % Farm.PARTITIONS);
       watches.add(farm.watch(id, Duration.ofMinutes(4)));
     }
     for (BuildWatch w : watches) {

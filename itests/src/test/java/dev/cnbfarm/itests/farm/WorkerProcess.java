@@ -62,6 +62,11 @@ public final class WorkerProcess implements AutoCloseable {
     }
   }
 
+  /** The name it was started as (its {@code CNBFARM_INSTANCE}). */
+  public String name() {
+    return name;
+  }
+
   public long pid() {
     return process.pid();
   }
