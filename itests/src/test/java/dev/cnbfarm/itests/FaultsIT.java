@@ -93,7 +93,7 @@ class FaultsIT {
     running.put(name, w);
     if (!name.equals("export")) {
       // on a busy machine the first group join takes a while: the tests time the faults, not that
-      w.awaitOutput("assigned [cnbfarm.", Duration.ofSeconds(90));
+      w.awaitAssigned(Duration.ofSeconds(90));
     }
     return w;
   }

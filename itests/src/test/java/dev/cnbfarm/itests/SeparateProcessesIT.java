@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cnbfarm.itests.farm.BuildWatch;
 import dev.cnbfarm.itests.farm.Farm;
 import dev.cnbfarm.itests.farm.WorkerProcess;
+import dev.cnbfarm.runtime.Topics;
 import dev.cnbfarm.runtime.client.BuildEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,14 +54,14 @@ class SeparateProcessesIT {
     // the assignor gives each of the two replicas (2 each), both then have work
     for (WorkerProcess w : farm.workers()) {
       if (w.name().startsWith("build-")) {
-        w.awaitOutput("assigned [cnbfarm.", Duration.ofSeconds(90));
+        w.awaitAssigned(Duration.ofSeconds(90));
       }
     }
     List<BuildWatch> watches = new ArrayList<>();
     Set<Integer> partitions = new HashSet<>();
     while (watches.size() < BUILDS || partitions.size() < Farm.PARTITIONS - 1) {
       String id = farm.submit(Map.of("SAMPLES_BUILD_SLEEP", "3", "SAMPLES_RUN_SLEEP", "3"));
-      partitions.add(Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % Farm.PARTITIONS);
+      partitions.add(Topics.partitionOf(id, Farm.PARTITIONS));
       watches.add(farm.watch(id, Duration.ofMinutes(4)));
     }
     for (BuildWatch w : watches) {

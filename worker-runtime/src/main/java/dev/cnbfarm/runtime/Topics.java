@@ -1,8 +1,10 @@
 package dev.cnbfarm.runtime;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The topic names of one farm: {@link Topic}s under a prefix ({@code CNBFARM_TOPIC_PREFIX},
@@ -20,6 +22,14 @@ public record Topics(String prefix) {
 
   public static Topics defaults() {
     return new Topics(DEFAULT_PREFIX);
+  }
+
+  /**
+   * The partition, of {@code partitions}, that the Kafka producer's default partitioner picks for a
+   * record keyed {@code buildId}: every event of one build lands there.
+   */
+  public static int partitionOf(String buildId, int partitions) {
+    return Utils.toPositive(Utils.murmur2(buildId.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   public String name(Topic topic) {

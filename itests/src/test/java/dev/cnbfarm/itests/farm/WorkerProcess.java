@@ -98,6 +98,11 @@ public final class WorkerProcess implements AutoCloseable {
   }
 
   /** The last lines of the output, for a failure message. */
+  /** Waits until the worker's consumer logs a non-empty partition assignment (WorkerLoop's "assigned [...]"). */
+  public void awaitAssigned(Duration timeout) {
+    awaitOutput("assigned [cnbfarm.", timeout);
+  }
+
   public String tail() {
     List<String> lines = output().lines().toList();
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +63,7 @@ final class BuildReader implements AutoCloseable {
     for (Topic topic : which) {
       List<PartitionInfo> infos = partitions(topics.name(topic));
       if (!infos.isEmpty()) {
-        // the partition the producers' default partitioner picks for this key
-        parts.add(new TopicPartition(topics.name(topic), Utils.toPositive(Utils.murmur2(key)) % infos.size()));
+        parts.add(new TopicPartition(topics.name(topic), Topics.partitionOf(buildId, infos.size())));
       }
       byName.put(topics.name(topic), topic);
     }

@@ -229,8 +229,7 @@ class BuildClientTest {
 
   private void at(Instant when, Topic topic, String key, SpecificRecord event) throws Exception {
     int partitions = 2;
-    int partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
-        key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    int partition = Topics.partitionOf(key, partitions);
     records.sendAt(topics.name(topic), partition, when.toEpochMilli(), key, event);
   }
 
