@@ -1,5 +1,6 @@
 package dev.cnbfarm.bench;
 
+import dev.cnbfarm.cli.lifecycle.AnalyzerCommand;
 import dev.cnbfarm.cli.lifecycle.BuilderCommand;
 import dev.cnbfarm.cli.lifecycle.DetectorCommand;
 import dev.cnbfarm.cli.lifecycle.ExporterCommand;
@@ -32,17 +33,18 @@ import java.util.stream.Stream;
 /**
  * {@code scripts/bench rebuild}: the build cache's payoff. A fixture app whose buildpack installs
  * a ~100 MB dependency (it unpacks a tarball of random, incompressible bytes from the platform dir
- * into a {@code launch = true, cache = true} layer keyed by version) is built through the four
- * lifecycle commands (detector, restorer, builder, exporter) into a registry: cold (empty cache),
+ * into a {@code launch = true, cache = true} layer keyed by version) is built through the five
+ * lifecycle commands (analyzer with the target as previous image, detector, restorer, builder,
+ * exporter) into a registry: cold (empty cache),
  * warm with no change, warm with only an app change; with the cache as a dir and as a registry
- * image. Each build starts from a fresh {@code <layers>}; an untimed build of a 1 MB dependency warms
- * the JVM first. Prints each phase's time, the ratios to
+ * image. Each build starts from a fresh {@code <layers>}; an untimed cold and warm build of a 10 MB
+ * dependency warm the JVM first. Prints each phase's time, the ratios to
  * cold, and the bytes the registry stored during each build (its blob store's growth: what was
  * uploaded, deduplicated), against the app layer + config + manifest of an app-only change.
  */
 public final class RebuildBenchmark {
   private static final long MB = 1_000_000;
-  private static final List<String> PHASES = List.of("detector", "restorer", "builder", "exporter");
+  private static final List<String> PHASES = List.of("analyzer", "detector", "restorer", "builder", "exporter");
 
   private final PrintStream out;
 
@@ -67,12 +69,16 @@ public final class RebuildBenchmark {
             ImageRef.parse(registry.host() + "/bench/run:base"), work.resolve("tmp"));
         Fixture fx = Fixture.write(work.resolve(kind), megabytes, run, registry.host());
         Path blobs = regDir.resolve("data");
-        // untimed: one build of a 1 MB dependency loads and compiles the phases' code, so the cold build
-        // below is cold in its cache, not in its JVM (its launcher and config blobs are then in the registry)
-        Fixture warmup = Fixture.write(work.resolve(kind + "-warmup"), 1, run, registry.host());
-        warmup.build(registry.host() + "/bench/warmup:latest", kind.equals("dir")
+        // untimed: a cold and a warm build of a 10 MB dependency load and compile the phases' code (the
+        // restore and reuse paths too), so the builds below are cold or warm in their cache, not in their
+        // JVM, as in a long-running worker (the launcher and config blobs are then in the registry)
+        Fixture warmup = Fixture.write(work.resolve(kind + "-warmup"), 10, run, registry.host());
+        List<String> warmupCache = kind.equals("dir")
             ? List.of("-cache-dir", Files.createDirectories(work.resolve("cache-" + kind + "-warmup")).toString())
-            : List.of("-cache-image", registry.host() + "/bench/warmup-cache:latest"), blobs);
+            : List.of("-cache-image", registry.host() + "/bench/warmup-cache:latest");
+        for (int i = 0; i < 2; i++) {
+          warmup.build(registry.host() + "/bench/warmup:latest", warmupCache, blobs);
+        }
         String image = registry.host() + "/bench/app:latest";
         List<String> cache = kind.equals("dir")
             ? List.of("-cache-dir", Files.createDirectories(work.resolve("cache-" + kind)).toString())
@@ -164,13 +170,15 @@ public final class RebuildBenchmark {
       Path layers = root.resolve("layers");
       FileTrees.deleteRecursively(layers);
       Files.createDirectories(layers);
-      Files.writeString(layers.resolve("analyzed.toml"), "[run-image]\nreference = \"" + run.pinnedRef() + "\"\n");
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       PrintStream log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
       Map<String, String> env = new HashMap<>(Map.of("PATH", "/usr/bin:/bin", "CNB_PLATFORM_API", "0.14"));
       List<String> common = List.of("-layers", layers.toString());
       long before = stored(blobs);
       Map<String, Long> phases = new LinkedHashMap<>();
+      // as `cnbfarm build` and the reference's creator: the previous image is the target
+      time(phases, "analyzer", () -> new AnalyzerCommand(env, log).run(args(common, "-run-image",
+          run.pinnedRef().toString(), "-previous-image", image, image)), bytes);
       time(phases, "detector", () -> new DetectorCommand(env, log).run(args(common, "-app", app.toString(),
           "-buildpacks", buildpacks.toString(), "-order", order.toString(), "-platform", platform.toString(),
           "-run", runToml.toString())), bytes);

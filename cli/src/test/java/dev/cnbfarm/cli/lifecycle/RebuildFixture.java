@@ -11,7 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * <platform>/env/DEP_VERSION} (default {@code 1.0}) and unpacks {@code <platform>/dep.tar} when
  * there is one (the benchmark's 100 MB dependency); its {@code tools} layer is {@code build = true,
  * cache = true}. Each prints {@code installing <layer> <version>} or {@code reusing <layer>
- * <version>}, so a test sees whether the build redid the work. {@link #API} is the Buildpack API
+ * <version>}, so a test sees whether the build redid the work; a reused {@code dep} says what its
+ * program prints, after rewriting it to the same size and mtime when {@code <platform>/env/DEP_PATCH}
+ * exists (a change only its ctime shows). {@link #API} is the Buildpack API
  * it declares, one variable so the fixture can move to another API.
  */
 final class RebuildFixture {
@@ -29,6 +31,15 @@ final class RebuildFixture {
       if [ -f "$platform/env/DEP_VERSION" ]; then version=$(cat "$platform/env/DEP_VERSION"); fi
       if [ -f "$layers/dep.toml" ] && grep -q "version = \\"$version\\"" "$layers/dep.toml" && [ -x "$layers/dep/bin/dep" ]; then
         echo "reusing dep $version"
+        if [ -f "$platform/env/DEP_PATCH" ]; then
+          # rewritten in place to the same size, its mtime put back: only the ctime tells
+          echo "patching dep $version"
+          touch -r "$layers/dep/bin/dep" "$layers/dep.mtime"
+          printf '#!/bin/sh\necho DEP %s\n' "$version" > "$layers/dep/bin/dep"
+          touch -r "$layers/dep.mtime" "$layers/dep/bin/dep"
+          rm "$layers/dep.mtime"
+        fi
+        echo "dep says: $("$layers/dep/bin/dep")"
       else
         echo "installing dep $version"
         rm -rf "$layers/dep"

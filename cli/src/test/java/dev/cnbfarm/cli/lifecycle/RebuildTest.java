@@ -97,11 +97,13 @@ class RebuildTest {
   private Build build(String image, List<String> cache) throws IOException {
     FileTrees.deleteRecursively(layers);
     Files.createDirectories(layers);
-    Files.writeString(layers.resolve("analyzed.toml"), "[run-image]\nreference = \"" + run.pinnedRef() + "\"\n");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     Map<String, String> env = new HashMap<>(Map.of("PATH", "/usr/bin:/bin", "CNB_PLATFORM_API", "0.14"));
     List<String> common = List.of("-layers", layers.toString(), "-log-level", "info");
+    // the previous image is the target, as `cnbfarm build` and the reference's creator have it
+    assertThat(new AnalyzerCommand(env, out, hosts -> store).run(args(common, "-run-image", run.pinnedRef().toString(),
+        "-previous-image", image, image))).as(bytes.toString()).isZero();
     assertThat(new DetectorCommand(env, out).run(args(common, "-app", app.toString(), "-buildpacks",
         buildpacks.toString(), "-order", order.toString(), "-platform", platform.toString(), "-run",
         dir.resolve("run.toml").toString()))).as(bytes.toString()).isZero();
@@ -148,7 +150,9 @@ class RebuildTest {
     assertThat(first.uploads()).isPositive();
 
     Build second = build(image("1"), cache);
-    assertThat(second.output()).contains("Restoring metadata for \"cnbfarm/deps:dep\" from cache",
+    // a launch layer's metadata comes from the previous app image, a cache-only one's from the cache
+    assertThat(second.output()).contains("Restoring metadata for \"cnbfarm/deps:dep\" from app image",
+        "Restoring metadata for \"cnbfarm/deps:tools\" from cache",
         "Restoring data for \"cnbfarm/deps:dep\" from cache", "Restoring data for \"cnbfarm/deps:tools\" from cache",
         "reusing dep 1.0", "reusing tools 1", "Reusing cache layer 'cnbfarm/deps:dep'",
         "Reusing cache layer 'cnbfarm/deps:tools'").doesNotContain("installing", "Adding cache layer");
@@ -180,6 +184,34 @@ class RebuildTest {
     assertThat(second.output()).contains("installing dep 2.0", "reusing tools 1", "Adding cache layer 'cnbfarm/deps:dep'",
         "Reusing cache layer 'cnbfarm/deps:tools'");
     assertThat(second.digest()).isNotEqualTo(first.digest());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("caches")
+  void anUntouchedRestoredLayerIsReusedFromThePreviousImageWithoutATar(String kind) throws IOException {
+    List<String> cache = cacheFlags(kind, "cache");
+    build(image("5"), cache);
+    Build second = build(image("5"), cache);
+    assertThat(second.output()).contains("reusing dep 1.0", "Reusing layer 'cnbfarm/deps:dep'", "dep says: dep 1.0");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("caches")
+  void aLayerChangedAfterTheRestoreKeepingItsSizeAndMtimeIsExportedAndCachedWithItsNewContents(String kind)
+      throws IOException {
+    List<String> cache = cacheFlags(kind, "cache");
+    Build first = build(image("6"), cache);
+    Files.createDirectories(platform.resolve("env"));
+    Files.writeString(platform.resolve("env/DEP_PATCH"), "yes");
+    Build patched = build(image("6"), cache);
+    assertThat(patched.output()).contains("reusing dep 1.0", "patching dep 1.0", "dep says: DEP 1.0",
+        "Adding layer 'cnbfarm/deps:dep'", "Adding cache layer 'cnbfarm/deps:dep'");
+    assertThat(patched.digest()).isNotEqualTo(first.digest());
+    assertThat(patched.uploads()).isPositive();
+    Files.delete(platform.resolve("env/DEP_PATCH"));
+    Build after = build(image("6"), cache);
+    assertThat(after.output()).contains("reusing dep 1.0", "dep says: DEP 1.0", "Reusing layer 'cnbfarm/deps:dep'");
+    assertThat(after.digest()).isEqualTo(patched.digest());
   }
 
   @ParameterizedTest(name = "{0}")

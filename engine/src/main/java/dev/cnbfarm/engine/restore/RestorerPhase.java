@@ -3,6 +3,7 @@ package dev.cnbfarm.engine.restore;
 import dev.cnbfarm.engine.PlatformFiles;
 import dev.cnbfarm.image.cache.BuildCache;
 import dev.cnbfarm.image.cache.CacheReadException;
+import dev.cnbfarm.image.cache.RestoredLayers;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
@@ -79,6 +80,7 @@ public final class RestorerPhase {
       reporter.info("Skipping buildpack layer analysis");
       return;
     }
+    RestoredLayers.clear(in.layers());
     Map<String, String> shas = new LayerMetadataRestorer(reporter, out)
         .restore(group.buildpacks(), updated.previousLayers(), cached, in.layers(), in.platformApi());
     for (GroupEntry bp : group.buildpacks()) {

@@ -101,7 +101,8 @@ public final class CacheExport {
         Optional<Digest> old = Optional.ofNullable(before.get(layer.name())).map(LifecycleMetadata.LayerMetadata::sha)
             .filter(s -> !s.isEmpty()).flatMap(CacheExport::digest);
         CachePut put = cache.put(new CacheLayer(id, escaped, layer.name(), layer.dir(), uid, gid,
-            Optional.ofNullable(known.get(id))), old);
+            Optional.ofNullable(known.get(id)), RestoredLayers.unchanged(layersDir, escaped, layer.name(), uid, gid)),
+            old);
         put.warning().ifPresent(w -> reporter.warn("Skipping reuse for layer " + id + ": " + w));
         reporter.info((put.reused() ? "Reusing cache layer '" : "Adding cache layer '") + id + "'");
         reporter.debug("Layer '" + id + "' SHA: " + put.diffId());

@@ -120,6 +120,12 @@ public final class ImageCache implements BuildCache {
       next.put(exported.diffId(), layerDescriptor(exported.blob().digest(), exported.blob().size()));
       return new CachePut(exported.diffId(), false, Optional.of(pushed.outcome()), Optional.empty());
     }
+    // restored from this cache and unchanged since: the previous generation's blob, without a tar
+    Optional<Descriptor> kept = layer.restored().filter(d -> previousSha.equals(Optional.of(d))).flatMap(this::previousLayer);
+    if (kept.isPresent()) {
+      next.put(layer.restored().get(), kept.get());
+      return new CachePut(layer.restored().get(), true, Optional.empty(), Optional.empty());
+    }
     Path work;
     try {
       work = Files.createTempDirectory("cnbfarm-cache-");

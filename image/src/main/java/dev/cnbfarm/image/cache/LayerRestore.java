@@ -17,8 +17,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * Unpacks one cached buildpack layer tar ({@code layers/<escaped-id>/<name>/...}) into {@code
  * <layers>}: into a scratch dir beside it first, hashing the tar as it goes, and only when the
- * hash is the diffID the layer dir is moved into place. A layer that does not match leaves
- * nothing behind. Stateless.
+ * hash is the diffID the layer dir is moved into place, and {@link RestoredLayers} records it. A
+ * layer that does not match leaves nothing behind. Stateless.
  */
 final class LayerRestore {
   private LayerRestore() {}
@@ -48,10 +48,13 @@ final class LayerRestore {
       if (!Files.isDirectory(unpacked, LinkOption.NOFOLLOW_LINKS)) {
         throw new CacheReadException("cache layer " + diffId + " holds no layers/" + escapedId + "/" + name);
       }
+      RestoredLayers.Parent layers = RestoredLayers.parentOf(scratch.resolve("layers"));
+      RestoredLayers.Parent buildpackDir = RestoredLayers.parentOf(unpacked.getParent());
       Path target = layersDir.resolve(escapedId).resolve(name);
       Files.createDirectories(target.getParent());
       FileTrees.deleteRecursively(target);
       Files.move(unpacked, target);
+      RestoredLayers.record(layersDir, escapedId, name, diffId, layers, buildpackDir);
     } catch (IOException e) {
       throw new CacheReadException("cannot read cache layer " + diffId + ": " + e.getMessage(), e);
     } catch (CacheReadException e) {

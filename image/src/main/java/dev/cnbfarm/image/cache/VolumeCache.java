@@ -103,10 +103,12 @@ public final class VolumeCache implements BuildCache {
   public CachePut put(CacheLayer layer, Optional<Digest> previous) {
     requireOpen();
     Optional<String> warning = Optional.empty();
-    // the app image export tarred this very layer: its diffID is known without a second tar
-    Optional<Digest> known = layer.exported().map(CacheLayer.Exported::diffId);
+    // the app image export tarred this very layer, or the restorer unpacked it and it has not
+    // changed since: its diffID is known without a second tar
+    Optional<Digest> known = layer.knownDiffId();
     if (known.isPresent() && known.equals(previous)) {
-      warning = reuse(known.get());
+      // the restorer of this build hashed that very file as it unpacked it: no second read
+      warning = reuse(known.get(), layer.restored().equals(known));
       if (warning.isEmpty()) {
         return new CachePut(known.get(), true, Optional.empty(), Optional.empty());
       }
@@ -116,7 +118,7 @@ public final class VolumeCache implements BuildCache {
         BuildpackLayerTree.entries(layer.escapedId(), layer.name(), layer.dir(), layer.uid(), layer.gid()), temp);
     try {
       if (previous.equals(Optional.of(tar.diffId())) && warning.isEmpty()) {
-        warning = reuse(tar.diffId());
+        warning = reuse(tar.diffId(), false);
         if (warning.isEmpty()) {
           Files.deleteIfExists(temp);
           return new CachePut(tar.diffId(), true, Optional.empty(), Optional.empty());
@@ -134,14 +136,17 @@ public final class VolumeCache implements BuildCache {
     return new CachePut(tar.diffId(), false, Optional.empty(), warning);
   }
 
-  /** Links the committed copy into staging after checking its contents; empty on success, else why not. */
-  private Optional<String> reuse(Digest diffId) {
+  /**
+   * Links the committed copy into staging, after checking its contents unless {@code verified} (the
+   * restorer checked them this build); empty on success, else why not.
+   */
+  private Optional<String> reuse(Digest diffId, boolean verified) {
     Path from = layerFile(committed, diffId);
     if (!Files.isRegularFile(from)) {
       return Optional.of("failed to find cache layer with SHA '" + diffId + "'");
     }
     try {
-      Digest found = hash(from);
+      Digest found = verified ? diffId : hash(from);
       if (!found.equals(diffId)) {
         return Optional.of("expected layer contents to have SHA '" + diffId + "'; found '" + found + "'");
       }

@@ -1,5 +1,6 @@
 package dev.cnbfarm.image.export;
 
+import dev.cnbfarm.image.cache.RestoredLayers;
 import dev.cnbfarm.image.layer.LayerBlob;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.image.ref.ImageRef;
@@ -87,12 +88,14 @@ public final class BuildPublisher {
         Optional<LayersMetadata.Layer> before = previous.layer(bp.id(), layer.name());
         PublishedLayer published;
         if (Files.isDirectory(layer.dir())) {
-          List<LayerEntry> entries = new ArrayList<>();
-          entries.add(LayerEntry.directory("layers"));
-          entries.add(new LayerEntry.Directory("layers/" + escaped, 0755, req.uid(), req.gid()));
-          entries.addAll(OwnedTree.entries(layer.dir(), "layers/" + escaped + "/" + layer.name(), req.uid(), req.gid()));
-          LayerBlob blob = writer.writeEntries(entries, work.resolve(layers.size() + ".tar.gz"));
-          published = pushOrMount(req, id, blob, before.map(LayersMetadata.Layer::sha));
+          Optional<PublishedLayer> restored = unchangedSinceRestore(req, escaped, layer, id, before);
+          if (restored.isPresent()) {
+            published = restored.get();
+          } else {
+            LayerBlob blob = writer.writeEntries(BuildpackLayerTree.entries(escaped, layer.name(), layer.dir(),
+                req.uid(), req.gid()), work.resolve(layers.size() + ".tar.gz"));
+            published = pushOrMount(req, id, blob, before.map(LayersMetadata.Layer::sha));
+          }
         } else {
           published = reuse(req, bp, layer, id, before);
         }
@@ -162,6 +165,30 @@ public final class BuildPublisher {
     BlobPush pushed = store.mountOrCopyBlob(req.repository(), blob, from);
     return new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()),
         Digest.parse(sha), pushed.outcome());
+  }
+
+  /**
+   * A layer the restorer unpacked from the cache and nothing changed since ({@link
+   * RestoredLayers}), whose diffID is the previous image's: "Reusing layer" and its blob mounted
+   * from the previous image (found in place when the target has it), without tarring it again.
+   * Empty when the layer changed, or the previous image does not hold that diffID (then it is tarred).
+   */
+  private Optional<PublishedLayer> unchangedSinceRestore(PublishRequest req, String escaped, Layer layer, String id,
+      Optional<LayersMetadata.Layer> before) {
+    Optional<Digest> diffId = RestoredLayers.unchanged(req.layersDir(), escaped, layer.name(), req.uid(), req.gid());
+    Optional<ImageRef> from = req.previous().ref();
+    if (diffId.isEmpty() || from.isEmpty() || before.isEmpty() || !before.get().sha().equals(diffId.get().value())) {
+      return Optional.empty();
+    }
+    Optional<Descriptor> blob = req.previous().blob(diffId.get().value());
+    if (blob.isEmpty()) {
+      return Optional.empty();
+    }
+    reporter.info("Reusing layer '" + id + "'");
+    reporter.debug("Layer '" + id + "' SHA: " + diffId.get() + " (unchanged since restored from the cache)");
+    BlobPush pushed = store.mountOrCopyBlob(req.repository(), blob.get(), from.get());
+    return Optional.of(new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.get().digest(),
+        blob.get().size()), diffId.get(), pushed.outcome()));
   }
 
   /**
