@@ -22,7 +22,7 @@ public final class BenchMain {
                          skopeo copy, and rebase of the 1 GB one (-runs 7 -copies 3 -cache DIR)
         rebuild [flags]  cold build vs warm rebuilds (no change, app change) with the build cache,
                          through the lifecycle commands into a registry; a 100 MB dependency layer
-                         (-megabytes 100 -caches dir,image -dir D)
+                         (-megabytes 100 -caches dir,image -repeat 3 -dir D; medians of -repeat builds)
         pipeline [flags] the Kafka pipeline; needs root: (a) one-shot cnbfarm build of the sample vs
                          its four phase JVMs, (b) builds/min with 1 vs N extend-build replicas, RUN
                          sleeping 2 s, (c) worker-to-worker hop latency, (d) one-shot peak RSS

@@ -17,6 +17,7 @@ import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.ref.RegistryRef;
 import dev.cnbfarm.image.ref.InvalidImageRefException;
 import dev.cnbfarm.lifecycle.extend.ExtendKind;
+import dev.cnbfarm.lifecycle.env.BuildEnv;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import dev.cnbfarm.lifecycle.phase.GoDuration;
@@ -91,9 +92,12 @@ public final class PhaseRecords {
         throw new LifecycleException(FailureCode.INVALID_ARGS, "bad image name '" + image + "': " + e.getMessage(), e);
       }
     }
+    // Platform API 0.15: the image is labelled with CNB_EXEC_ENV (default production), as the reference's
+    String exec = in.environment().getOrDefault("CNB_EXEC_ENV", "");
+    String execEnv = !in.platformApi().atLeast("0.15") ? "" : exec.isEmpty() ? BuildEnv.DEFAULT_EXEC_ENV : exec;
     return new ExportInputs(in.platformApi(), PhaseFlag.LAYERS.path(in), PhaseFlag.APP.path(in),
         PhaseFlag.LAUNCHER.path(in), PhaseFlag.PROJECT_METADATA.path(in), PhaseFlag.RUN.path(in), targets,
-        requiredId(in, PhaseFlag.UID), requiredId(in, PhaseFlag.GID));
+        requiredId(in, PhaseFlag.UID), requiredId(in, PhaseFlag.GID), execEnv);
   }
 
   /**

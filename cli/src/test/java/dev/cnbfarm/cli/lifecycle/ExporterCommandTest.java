@@ -101,6 +101,24 @@ class ExporterCommandTest {
   }
 
   @Test
+  void atPlatform015TheImageIsLabelledWithItsExecutionEnvironmentAndBelowItIsNot() {
+    String production = registry.host() + "/cli/app:exec-default";
+    assertThat(run(Map.of("CNB_PLATFORM_API", "0.15"), flags(production))).as(bytes.toString()).isZero();
+    assertThat(store.read(ImageRef.parse(production)).config().labels())
+        .containsEntry("io.buildpacks.exec-env", "production");
+
+    String test = registry.host() + "/cli/app:exec-test";
+    assertThat(run(Map.of("CNB_PLATFORM_API", "0.15", "CNB_EXEC_ENV", "test"), flags(test))).as(bytes.toString())
+        .isZero();
+    assertThat(store.read(ImageRef.parse(test)).config().labels()).containsEntry("io.buildpacks.exec-env", "test");
+
+    String older = registry.host() + "/cli/app:exec-014";
+    assertThat(run(Map.of("CNB_PLATFORM_API", "0.14", "CNB_EXEC_ENV", "test"), flags(older))).as(bytes.toString())
+        .isZero();
+    assertThat(store.read(ImageRef.parse(older)).config().labels()).doesNotContainKey("io.buildpacks.exec-env");
+  }
+
+  @Test
   void reportFlagAndEnvUserIdsAreHonoured() {
     Path report = dir.resolve("out/report.toml");
     List<String> args = new java.util.ArrayList<>(List.of(flags(registry.host() + "/cli/app:env")));

@@ -13,7 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
  * cache = true}. Each prints {@code installing <layer> <version>} or {@code reusing <layer>
  * <version>}, so a test sees whether the build redid the work; a reused {@code dep} says what its
  * program prints, after rewriting it to the same size and mtime when {@code <platform>/env/DEP_PATCH}
- * exists (a change only its ctime shows). {@link #API} is the Buildpack API
+ * exists (a change only its ctime shows). It keeps the dep version in {@code store.toml} ({@code
+ * [metadata] dep-version}) and prints {@code store had: dep-version = "V"} when the platform gave
+ * one back.
+ * {@link #API} is the Buildpack API
  * it declares, one variable so the fixture can move to another API.
  */
 final class RebuildFixture {
@@ -59,6 +62,8 @@ final class RebuildFixture {
       fi
       printf '[types]\\nbuild = true\\ncache = true\\n[metadata]\\nversion = "1"\\n' > "$layers/tools.toml"
       printf '[[processes]]\\ntype = "web"\\ncommand = ["dep"]\\ndefault = true\\n' > "$layers/launch.toml"
+      if [ -f "$layers/store.toml" ]; then echo "store had: $(grep dep-version "$layers/store.toml")"; fi
+      printf '[metadata]\\ndep-version = "%s"\\n' "$version" > "$layers/store.toml"
       """;
 
   private RebuildFixture() {}

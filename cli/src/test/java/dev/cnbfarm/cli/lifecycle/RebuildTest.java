@@ -188,6 +188,22 @@ class RebuildTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("caches")
+  void storeTomlComesBackThroughThePreviousImage(String kind) throws IOException {
+    List<String> cache = cacheFlags(kind, "cache");
+    Build first = build(image("7"), cache);
+    assertThat(first.output()).doesNotContain("store had");
+    assertThat(store.read(ImageRef.parse(image("7"))).config().labels().get("io.buildpacks.lifecycle.metadata"))
+        .contains("\"store\":{\"metadata\":{\"dep-version\":\"1.0\"}}");
+    Files.createDirectories(platform.resolve("env"));
+    Files.writeString(platform.resolve("env/DEP_VERSION"), "2.0");
+    Build second = build(image("7"), cache);
+    assertThat(second.output()).contains("store had: dep-version = \"1.0\"");
+    Build third = build(image("7"), cache);
+    assertThat(third.output()).contains("store had: dep-version = \"2.0\"");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("caches")
   void anUntouchedRestoredLayerIsReusedFromThePreviousImageWithoutATar(String kind) throws IOException {
     List<String> cache = cacheFlags(kind, "cache");
     build(image("5"), cache);

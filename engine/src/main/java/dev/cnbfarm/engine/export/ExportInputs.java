@@ -13,14 +13,23 @@ import java.util.Objects;
  * Immutable.
  *
  * @param targets the app image first, then its extra tags; never empty
+ * @param execEnv the execution environment labelled on the image ({@code CNB_EXEC_ENV} at Platform
+ *     API 0.15, default {@code production}), empty below 0.15
  */
 public record ExportInputs(ApiVersion platformApi, Path layers, Path app, Path launcher, Path projectMetadata,
-    Path run, List<ImageRef> targets, int uid, int gid) {
+    Path run, List<ImageRef> targets, int uid, int gid, String execEnv) {
   public ExportInputs {
     Objects.requireNonNull(platformApi, "platformApi");
+    Objects.requireNonNull(execEnv, "execEnv");
     targets = List.copyOf(targets);
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("an export needs at least one target");
     }
+  }
+
+  /** Inputs without an execution environment label. */
+  public ExportInputs(ApiVersion platformApi, Path layers, Path app, Path launcher, Path projectMetadata, Path run,
+      List<ImageRef> targets, int uid, int gid) {
+    this(platformApi, layers, app, launcher, projectMetadata, run, targets, uid, gid, "");
   }
 }

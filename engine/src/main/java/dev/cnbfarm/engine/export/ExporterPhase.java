@@ -69,7 +69,7 @@ public final class ExporterPhase {
   private ExportResult export(ExportInputs in) {
     ExportRequest request = new ExportRequest(in.layers(), in.app(), in.launcher(), in.projectMetadata(),
         files.extendedDir(), files.readAnalyzed(), files.readGroup(), RunMetadata.read(in.run()),
-        BUILDER_LAUNCHER, in.targets(), in.uid(), in.gid(), in.platformApi().toString());
+        BUILDER_LAUNCHER, in.targets(), in.uid(), in.gid(), in.platformApi().toString(), in.execEnv());
     ExportResult result = new Exporter(store, reporter).export(request);
     files.writeReport(result.report());
     reporter.info("*** Digest: " + result.digest());

@@ -13,15 +13,16 @@ import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageNotFoundException;
 import dev.cnbfarm.image.store.ImageStore;
-import dev.cnbfarm.image.store.ImageStoreException;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.lifecycle.cache.CacheMetadata;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.FilterOutputStream;
 import java.io.OutputStream;
+import java.io.BufferedOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The build cache as an image (the reference's {@code cache.ImageCache}), in a registry or an
@@ -42,6 +46,9 @@ import java.util.Optional;
  * may delete it; a registry's garbage collection reclaims it). Not thread-safe; one phase run.
  */
 public final class ImageCache implements BuildCache {
+  /** The pipe between the pulling and the unpacking thread. */
+  private static final int PIPE_BYTES = 1 << 20;
+
   private final ImageStore store;
   private final ImageRef ref;
   private final Optional<Image> previous;
@@ -83,26 +90,73 @@ public final class ImageCache implements BuildCache {
         .orElse(CacheMetadata.empty());
   }
 
+  /**
+   * Streams the blob from the cache image into the unpacker (no temp file): one thread pulls it
+   * (checking its size and digest), another gunzips and unpacks while a third hashes the tar. The
+   * layer is moved into place only after the pull, too, ended well; when either side fails, the
+   * error is the side that failed first (a pull cut short, not the truncated tar it leaves).
+   */
   @Override
   public void restore(Digest diffId, Path layersDir, String escapedId, String name) {
     Descriptor blob = previousLayer(diffId)
         .orElseThrow(() -> new CacheReadException("failed to find cache layer with SHA '" + diffId + "'"));
-    Path temp = null;
+    PipedInputStream in = new PipedInputStream(PIPE_BYTES);
+    AtomicBoolean readerGone = new AtomicBoolean();
+    CompletableFuture<Void> pulled = pull(blob, in, readerGone);
     try {
-      temp = Files.createTempFile("cnbfarm-cache-", ".tar.gz");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-        store.pullBlob(ref, blob, out);
-      }
-      InputStream in = Files.newInputStream(temp);
-      LayerRestore.restore(in, diffId, layersDir, escapedId, name);
-    } catch (ImageStoreException e) {
-      throw new CacheReadException("failed to get cache layer with SHA '" + diffId + "': " + e.getMessage(), e);
+      LayerRestore.restore(in, () -> pullError(pulled, diffId).ifPresent(x -> {
+        throw x;
+      }), diffId, layersDir, escapedId, name);
+    } catch (CacheReadException e) {
+      Optional<CacheReadException> pull = pullError(pulled, diffId);
+      throw pull.isPresent() && !readerGone.get() ? pull.get() : e;
+    }
+  }
+
+  /** Starts pulling {@code blob} into {@code pipe} on its own thread; {@code readerGone} is set when the reader quit first. */
+  private CompletableFuture<Void> pull(Descriptor blob, PipedInputStream pipe, AtomicBoolean readerGone) {
+    OutputStream out;
+    try {
+      out = new FilterOutputStream(new PipedOutputStream(pipe)) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          try {
+            super.out.write(b, off, len);
+          } catch (IOException e) {
+            readerGone.set(true); // the unpacker stopped reading: its error is the one to report
+            throw e;
+          }
+        }
+      };
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot restore cache layer " + diffId, e);
-    } finally {
-      if (temp != null) {
-        FileTrees.deleteQuietly(temp);
+      throw new UncheckedIOException("cannot connect a pipe", e);
+    }
+    return CompletableFuture.runAsync(() -> {
+      // the pull writes in small pieces: batched, the pipe hands the unpacker fewer, larger ones
+      try (OutputStream batched = new BufferedOutputStream(out, 1 << 18)) {
+        store.pullBlob(ref, blob, batched);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
+    }, r -> {
+      Thread t = new Thread(r, "cnbfarm-cache-pull");
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
+  /** Waits for the pull; how it failed, if it did. */
+  private static Optional<CacheReadException> pullError(CompletableFuture<Void> pulled, Digest diffId) {
+    try {
+      pulled.get();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+      return Optional.of(new CacheReadException("failed to get cache layer with SHA '" + diffId + "': "
+          + cause.getMessage(), cause));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(new CacheReadException("interrupted while pulling cache layer " + diffId));
     }
   }
 

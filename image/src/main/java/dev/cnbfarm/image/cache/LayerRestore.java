@@ -6,12 +6,11 @@ import dev.cnbfarm.lifecycle.fs.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -23,8 +22,22 @@ import java.util.zip.GZIPInputStream;
 final class LayerRestore {
   private LayerRestore() {}
 
+  /** Where a restored tar's bytes come from, asked whether it delivered them all right before the move. */
+  interface Source {
+    /** Throws when the bytes did not arrive as they should (the blob's own digest, a failed download). */
+    void check() throws IOException;
+  }
+
   /** Restores the tar (plain or gzipped) {@code in} holds; {@code in} is closed. */
   static void restore(InputStream in, Digest diffId, Path layersDir, String escapedId, String name) {
+    restore(in, () -> {}, diffId, layersDir, escapedId, name);
+  }
+
+  /**
+   * As {@link #restore(InputStream, Digest, Path, String, String)}, asking {@code source} before the
+   * layer is moved into place.
+   */
+  static void restore(InputStream in, Source source, Digest diffId, Path layersDir, String escapedId, String name) {
     Path scratch;
     try {
       Files.createDirectories(layersDir);
@@ -36,14 +49,20 @@ final class LayerRestore {
       raw.mark(2);
       boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
       raw.reset();
-      MessageDigest sha = Digest.sha256();
-      DigestInputStream tar = new DigestInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, sha);
-      LayerReader.of(LayerReader.WhiteoutMode.APPLY).unpack(tar, scratch);
-      tar.transferTo(java.io.OutputStream.nullOutputStream());
-      Digest found = Digest.ofHash(sha.digest());
-      if (!found.equals(diffId)) {
-        throw new CacheReadException("expected layer contents to have SHA '" + diffId + "'; found '" + found + "'");
+      // hashed on another thread while this one unpacks; the tar reader reads through a buffer above it
+      OffThreadDigest hashed = new OffThreadDigest(gzip ? new GZIPInputStream(raw, 1 << 16) : raw);
+      InputStream tar = new BufferedInputStream(hashed, 1 << 17);
+      try {
+        LayerReader.of(LayerReader.WhiteoutMode.APPLY).unpack(tar, scratch);
+        tar.transferTo(OutputStream.nullOutputStream());
+        Digest found = hashed.digest();
+        if (!found.equals(diffId)) {
+          throw new CacheReadException("expected layer contents to have SHA '" + diffId + "'; found '" + found + "'");
+        }
+      } finally {
+        hashed.close();
       }
+      source.check();
       Path unpacked = scratch.resolve("layers").resolve(escapedId).resolve(name);
       if (!Files.isDirectory(unpacked, LinkOption.NOFOLLOW_LINKS)) {
         throw new CacheReadException("cache layer " + diffId + " holds no layers/" + escapedId + "/" + name);

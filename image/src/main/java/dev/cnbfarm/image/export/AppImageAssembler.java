@@ -25,6 +25,9 @@ import java.util.Map;
  * Stateless and thread-safe.
  */
 public final class AppImageAssembler {
+  /** The label holding the execution environment the image was built for (Platform API 0.15). */
+  public static final String EXEC_ENV_LABEL = "io.buildpacks.exec-env";
+
   private AppImageAssembler() {}
 
   /**
@@ -77,6 +80,10 @@ public final class AppImageAssembler {
     labels.put(LifecycleMetadata.LABEL, lifecycleLabel.toJson());
     labels.put(BuildMetadataLabel.LABEL, buildLabel.toJson());
     labels.put(ProjectMetadataLabel.LABEL, build.projectMetadata());
+    // the reference's exporter at Platform API 0.15 (phase/exporter.go): the build's CNB_EXEC_ENV
+    if (!req.execEnv().isEmpty()) {
+      labels.put(EXEC_ENV_LABEL, req.execEnv());
+    }
     config = config.withEnv(env(config.env(), req.platformApi())).withEntrypoint(List.of(Exporter.LAUNCHER_PATH))
         .withCmd(List.of()).withWorkingDir("/workspace").withLabels(labels).withCreated(req.created());
     for (AppLayer p : layers.subList(firstNew, layers.size())) {

@@ -20,9 +20,11 @@ import java.util.Optional;
  * @param run run.toml, for the run image's name and mirrors in the label
  * @param platformApi the Platform API, written to {@code CNB_PLATFORM_API}
  * @param created the config's {@code created} and the new history entries' time
+ * @param execEnv the value of the {@code io.buildpacks.exec-env} label (Platform API 0.15), or
+ *     empty for no label
  */
 public record AssembleRequest(Image runImage, Optional<ExtendedRunImage> extended, PublishedBuild build, Analyzed analyzed,
-    Group group, RunMetadata run, String platformApi, String created) {
+    Group group, RunMetadata run, String platformApi, String created, String execEnv) {
   public AssembleRequest {
     Objects.requireNonNull(runImage, "runImage");
     Objects.requireNonNull(extended, "extended");
@@ -32,5 +34,12 @@ public record AssembleRequest(Image runImage, Optional<ExtendedRunImage> extende
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(platformApi, "platformApi");
     Objects.requireNonNull(created, "created");
+    Objects.requireNonNull(execEnv, "execEnv");
+  }
+
+  /** A request without an execution environment label. */
+  public AssembleRequest(Image runImage, Optional<ExtendedRunImage> extended, PublishedBuild build, Analyzed analyzed,
+      Group group, RunMetadata run, String platformApi, String created) {
+    this(runImage, extended, build, analyzed, group, run, platformApi, created, "");
   }
 }

@@ -21,6 +21,8 @@ import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
 import dev.cnbfarm.lifecycle.platform.LayersMetadata;
 import dev.cnbfarm.lifecycle.report.Reporter;
+import dev.cnbfarm.lifecycle.toml.Toml;
+import dev.cnbfarm.lifecycle.toml.TomlTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -103,7 +105,8 @@ public final class BuildPublisher {
         exported.put(layer.name(), new LifecycleMetadata.LayerMetadata(published.diffId().value(), layer.metadata(),
             layer.build(), layer.launch(), layer.cache()));
       }
-      bpLayers.add(new LifecycleMetadata.BuildpackLayers(bp.id(), bp.version(), exported));
+      bpLayers.add(new LifecycleMetadata.BuildpackLayers(bp.id(), bp.version(), exported,
+          store(LayerTomls.buildpackDir(req.layersDir(), bp.id()).resolve("store.toml"))));
     }
     // platform.md "exporter": the launch SBOMs the builder copied to <layers>/sbom/launch, one layer after the buildpacks'
     Path sbomLaunch = req.layersDir().resolve("sbom").resolve("launch");
@@ -137,6 +140,18 @@ public final class BuildPublisher {
     PublishedLayer config = push(req, "config", writer.writeEntries(configEntries, work.resolve("config.tar.gz")));
     return new PublishedBuild(req.repository(), layers, bpLayers, app, launcher, config, buildLabel,
         ProjectMetadataLabel.read(req.projectMetadata()));
+  }
+
+  /**
+   * The {@code [metadata]} of a buildpack's {@code store.toml}; empty when it left none. A
+   * malformed one, or a symlink, fails the export (the reference's exporter fails reading it too).
+   */
+  private static Map<String, Object> store(Path file) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Map.of();
+    }
+    return Toml.readWritten(file, FailureCode.EXPORT_ERROR).table("metadata").map(TomlTable::asMap)
+        .orElse(Map.of());
   }
 
   /**

@@ -27,10 +27,12 @@ import java.util.Objects;
  * @param uid owner of the app and buildpack layer files
  * @param gid group of the app and buildpack layer files
  * @param platformApi the Platform API, written to {@code CNB_PLATFORM_API}
+ * @param execEnv the execution environment for the {@code io.buildpacks.exec-env} label (Platform
+ *     API 0.15), or empty for none
  */
 public record ExportRequest(Path layersDir, Path appDir, Path launcherFile, Path projectMetadata, Path extendedDir,
     Analyzed analyzed, Group group, RunMetadata run, BuildMetadataLabel.Launcher launcher, List<ImageRef> targets,
-    int uid, int gid, String platformApi) {
+    int uid, int gid, String platformApi, String execEnv) {
   public ExportRequest {
     Objects.requireNonNull(layersDir, "layersDir");
     Objects.requireNonNull(appDir, "appDir");
@@ -49,5 +51,14 @@ public record ExportRequest(Path layersDir, Path appDir, Path launcherFile, Path
       throw new IllegalArgumentException("uid and gid must not be negative: " + uid + ":" + gid);
     }
     Objects.requireNonNull(platformApi, "platformApi");
+    Objects.requireNonNull(execEnv, "execEnv");
+  }
+
+  /** A request without an execution environment label (below Platform API 0.15). */
+  public ExportRequest(Path layersDir, Path appDir, Path launcherFile, Path projectMetadata, Path extendedDir,
+      Analyzed analyzed, Group group, RunMetadata run, BuildMetadataLabel.Launcher launcher, List<ImageRef> targets,
+      int uid, int gid, String platformApi) {
+    this(layersDir, appDir, launcherFile, projectMetadata, extendedDir, analyzed, group, run, launcher, targets, uid,
+        gid, platformApi, "");
   }
 }

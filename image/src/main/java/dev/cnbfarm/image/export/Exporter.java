@@ -78,7 +78,7 @@ public final class Exporter {
 
   private ExportResult assembleAndPush(ExportRequest req, Base base, PublishedBuild build) {
     AppImage image = AppImageAssembler.assemble(new AssembleRequest(base.image(), base.extended(), build,
-        req.analyzed(), req.group(), req.run(), req.platformApi(), CREATED));
+        req.analyzed(), req.group(), req.run(), req.platformApi(), CREATED, req.execEnv()));
     return new AppImagePusher(store, reporter).push(image, req.targets());
   }
 

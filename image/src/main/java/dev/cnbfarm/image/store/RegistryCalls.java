@@ -114,9 +114,13 @@ final class RegistryCalls {
     if (e instanceof RegistryUnauthorizedException || e instanceof RegistryCredentialsNotSentException) {
       return new ImageStoreUnauthorizedException(what + ": unauthorized: " + e.getMessage(), e);
     }
-    // Jib's UnexpectedBlobDigestException is package-private: known by name only
-    if (e.getClass().getSimpleName().equals("UnexpectedBlobDigestException") || e instanceof OversizedBodyException
-        || e.getCause() instanceof OversizedBodyException) {
+    // Jib's UnexpectedBlobDigestException is package-private: known by name only, and it may come
+    // wrapped (a blob's writeTo rethrows it as the cause of an IOException)
+    Optional<Throwable> digestMismatch = causeNamed(e, "UnexpectedBlobDigestException");
+    if (digestMismatch.isPresent()) {
+      return new InvalidImageException(what + ": " + digestMismatch.get().getMessage(), e);
+    }
+    if (e instanceof OversizedBodyException || e.getCause() instanceof OversizedBodyException) {
       return new InvalidImageException(what + ": " + e.getMessage(), e);
     }
     if (e instanceof InsecureRegistryException) {
@@ -137,7 +141,17 @@ final class RegistryCalls {
         + (status > 0 ? "HTTP " + status : describe(e)), e);
   }
 
-  /** The HTTP status of the first {@link ResponseException} in the cause chain, or 0. */
+  /** The first throwable in {@code e}'s cause chain whose class has the simple name {@code name}. */
+  private static Optional<Throwable> causeNamed(Throwable e, String name) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getSimpleName().equals(name)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
+    /** The HTTP status of the first {@link ResponseException} in the cause chain, or 0. */
   private static int status(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ResponseException r) {

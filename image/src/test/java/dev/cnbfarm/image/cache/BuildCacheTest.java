@@ -202,6 +202,29 @@ class BuildCacheTest {
   }
 
   @org.junit.jupiter.api.Test
+  void aCacheImageBlobThatIsGoneOrAlteredIsRefusedOnRestoreAndLeavesNothing() throws IOException {
+    ImageRef ref = ImageRef.parse("oci:" + dir.resolve("cache-oci") + ":cache");
+    export(ImageCache.open(store, ref));
+    Image image = store.read(ref);
+    Digest dep = Digest.parse(CacheMetadata.parseOrEmpty(image.config().labels().get(CacheMetadata.LABEL))
+        .layersOf("acme/deps").get("dep").sha());
+    Path blob = dir.resolve("cache-oci/blobs/sha256").resolve(
+        image.manifest().layers().get(image.config().diffIds().indexOf(dep)).digest().hex());
+
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[bytes.length - 9] ^= 1; // in the gzip trailer: every tar byte arrives, the blob's digest is off
+    Files.write(blob, bytes);
+    assertThatThrownBy(() -> ImageCache.open(store, ref).restore(dep, dir.resolve("fresh"), "acme_deps", "dep"))
+        .isInstanceOf(CacheReadException.class).hasMessageContaining("failed to get cache layer with SHA '" + dep);
+    assertThat(dir.resolve("fresh/acme_deps/dep")).doesNotExist();
+
+    Files.delete(blob);
+    assertThatThrownBy(() -> ImageCache.open(store, ref).restore(dep, dir.resolve("fresh"), "acme_deps", "dep"))
+        .isInstanceOf(CacheReadException.class).hasMessageContaining("failed to get cache layer with SHA '" + dep);
+    assertThat(dir.resolve("fresh/acme_deps/dep")).doesNotExist();
+  }
+
+  @org.junit.jupiter.api.Test
   void aMissingCacheDirIsAnErrorWithThePhasesCode() {
     assertThatThrownBy(() -> VolumeCache.open(dir.resolve("nope"), FailureCode.RESTORE_ERROR))
         .hasMessage("cache dir " + dir.resolve("nope") + " does not exist");

@@ -21,6 +21,17 @@ class PublishedBuildJsonTest {
   }
 
   @Test
+  void aBuildpacksStoreRoundTripsAndAnEventWithoutOneReadsAsNoStore() {
+    var layers = List.of(new LifecycleMetadata.BuildpackLayers("samples/hello", "0.1.0", Map.of(),
+        Map.of("dep-version", "1.0", "nested", Map.of("n", 3))));
+    assertThat(PublishedBuildJson.parseBuildpacks(PublishedBuildJson.buildpacks(layers))).isEqualTo(layers);
+
+    // a built event from before stores were carried
+    assertThat(PublishedBuildJson.parseBuildpacks("[{\"key\":\"samples/hello\",\"version\":\"0.1.0\",\"layers\":{}}]"))
+        .containsExactly(new LifecycleMetadata.BuildpackLayers("samples/hello", "0.1.0", Map.of()));
+  }
+
+  @Test
   void buildMetadataRoundTripsWithWhatTheLabelDrops() {
     var label = new BuildMetadataLabel(List.of(new BuildMetadataLabel.Module("samples/hello", "0.1.0", "", "0.10")),
         List.of(new BuildMetadataLabel.Module("samples/tool", "0.1.0", "https://x", "0.10")),

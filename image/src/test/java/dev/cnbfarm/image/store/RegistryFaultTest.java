@@ -88,6 +88,20 @@ class RegistryFaultTest {
 
   @Test
   @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void refusesABlobWhoseBytesDoNotMatchItsDigestWithoutRetrying() {
+    byte[] asked = "the layer we asked for".getBytes(StandardCharsets.UTF_8);
+    byte[] sent = "the layer we were sent".getBytes(StandardCharsets.UTF_8);
+    registry = FaultyRegistry.start(Fault.ONE_MANIFEST_FOR_ANY_REFERENCE).serving(MANIFEST.toJson(),
+        MediaTypes.OCI_MANIFEST, Map.of(Digest.of(asked).value(), sent));
+    Descriptor blob = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digest.of(asked), asked.length);
+
+    assertThatThrownBy(() -> store(Duration.ofSeconds(2)).pullBlob(ref(":1"), blob, new ByteArrayOutputStream()))
+        .isInstanceOf(InvalidImageException.class).hasMessageContaining(blob.digest().value())
+        .hasMessageContaining(registry.host()).hasMessageNotContaining("com.google");
+  }
+
+  @Test
+  @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void cutsAnEndlessBlobBodyAtItsDescriptorSize() {
     registry = FaultyRegistry.start(Fault.ENDLESS_BLOB);
     Descriptor blob = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digest.of(new byte[1000]), 1000);

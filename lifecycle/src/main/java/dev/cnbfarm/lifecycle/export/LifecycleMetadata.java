@@ -1,5 +1,6 @@
 package dev.cnbfarm.lifecycle.export;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +39,23 @@ public record LifecycleMetadata(List<String> appLayers, String configLayer, Stri
     this(appLayers, configLayer, launcherLayer, buildpacks, runImage, "");
   }
 
-  /** One buildpack's entry: {@code key} is its id; layers by name. */
-  public record BuildpackLayers(String key, String version, Map<String, LayerMetadata> layers) {
+  /**
+   * One buildpack's entry: {@code key} is its id; layers by name; {@code store} the {@code [metadata]}
+   * of the {@code store.toml} it left (buildpack.md "store.toml"), empty when it left none: the
+   * restorer of the next build writes it back (the reference's {@code buildpacks[].store.metadata}).
+   */
+  public record BuildpackLayers(String key, String version, Map<String, LayerMetadata> layers,
+      Map<String, Object> store) {
     public BuildpackLayers {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(version, "version");
       layers = Map.copyOf(layers);
+      store = store == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(store));
+    }
+
+    /** An entry without a store. */
+    public BuildpackLayers(String key, String version, Map<String, LayerMetadata> layers) {
+      this(key, version, layers, Map.of());
     }
 
     /**
@@ -65,6 +77,9 @@ public record LifecycleMetadata(List<String> appLayers, String configLayer, Stri
         tree.put(name, layer);
       });
       m.put("layers", tree);
+      if (!store.isEmpty()) {
+        m.put("store", Map.of("metadata", store));
+      }
       return m;
     }
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +47,21 @@ public record LayersMetadata(List<String> app, String sbom, List<Buildpack> buil
     Objects.requireNonNull(runImage, "runImage");
   }
 
-  /** One buildpack's layers in the previous image: {@code key} is its id. */
-  public record Buildpack(String key, String version, Map<String, Layer> layers) {
+  /**
+   * One buildpack's layers in the previous image: {@code key} is its id; {@code store} the {@code
+   * [metadata]} of the {@code store.toml} it left there, empty for none.
+   */
+  public record Buildpack(String key, String version, Map<String, Layer> layers, Map<String, Object> store) {
     public Buildpack {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(version, "version");
       layers = Map.copyOf(new TreeMap<>(layers));
+      store = Collections.unmodifiableMap(new TreeMap<>(store));
+    }
+
+    /** Without a store. */
+    public Buildpack(String key, String version, Map<String, Layer> layers) {
+      this(key, version, layers, Map.of());
     }
   }
 
@@ -120,7 +130,10 @@ public record LayersMetadata(List<String> app, String sbom, List<Buildpack> buil
         layers.put(e.getKey(), new Layer(l.path("sha").asText(""), withoutNulls(data), l.path("build").asBoolean(),
             l.path("launch").asBoolean(), l.path("cache").asBoolean()));
       });
-      bps.add(new Buildpack(bp.path("key").asText(""), bp.path("version").asText(""), layers));
+      JsonNode store = bp.path("store").path("metadata");
+      Map<String, Object> storeData = store.isObject() ? withoutNulls(asMap(JSON.convertValue(store, Map.class)))
+          : Map.of();
+      bps.add(new Buildpack(bp.path("key").asText(""), bp.path("version").asText(""), layers, storeData));
     }
     JsonNode run = root.path("runImage");
     JsonNode stack = root.path("stack").path("runImage");
@@ -148,7 +161,8 @@ public record LayersMetadata(List<String> app, String sbom, List<Buildpack> buil
         layers.put(name, new Layer(str(l, "sha"), asMap(l.get("metadata")), bool(l, "build"), bool(l, "launch"),
             bool(l, "cache")));
       });
-      bps.add(new Buildpack(str(bp, "key"), str(bp, "version"), layers));
+      bps.add(new Buildpack(str(bp, "key"), str(bp, "version"), layers,
+          asMap(asMap(bp.get("store")).get("metadata"))));
     }
     Map<String, Object> run = asMap(table.get("run-image"));
     List<String> mirrors = list(run.get("mirrors")).stream().map(String::valueOf).toList();
@@ -182,6 +196,9 @@ public record LayersMetadata(List<String> app, String sbom, List<Buildpack> buil
         layers.put(name, layer);
       });
       b.put("layers", layers);
+      if (!bp.store().isEmpty()) {
+        b.put("store", Map.of("metadata", bp.store()));
+      }
       bps.add(b);
     }
     out.put("buildpacks", bps);
