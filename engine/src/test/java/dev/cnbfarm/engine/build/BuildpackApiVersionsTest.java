@@ -291,6 +291,23 @@ class BuildpackApiVersionsTest {
 
     assertThat(fx.reporter().warnLines()).filteredOn(l -> l.startsWith("BOM table is deprecated in this buildpack"
         + " api version")).hasSize(2);
+    // the reference builder's legacy BOM files (Platform API 0.9+), each entry with its buildpack
+    assertThat(fx.layers().resolve("sbom/launch/sbom.legacy.json")).hasContent(
+        "[{\"name\":\"dep\",\"metadata\":{\"version\":\"1\"},\"buildpack\":{\"id\":\"bp/a\",\"version\":\"1.0.0\"}}]");
+    assertThat(fx.layers().resolve("sbom/build/sbom.legacy.json")).hasContent(
+        "[{\"name\":\"tool\",\"metadata\":null,\"buildpack\":{\"id\":\"bp/a\",\"version\":\"1.0.0\"}}]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.7", "0.12"})
+  void withoutALegacyBomNoLegacyBomFileIsWritten(String api) {
+    fx.buildpack("bp/a").api(api).build("mkdir -p \"$1/l\" && printf '[types]\\nlaunch = true\\n' > \"$1/l.toml\"");
+    fx.group(List.of("bp/a"), "");
+
+    fx.build("0.13");
+
+    assertThat(fx.layers().resolve("sbom/launch/sbom.legacy.json")).doesNotExist();
+    assertThat(fx.layers().resolve("sbom/build/sbom.legacy.json")).doesNotExist();
   }
 
   @ParameterizedTest

@@ -13,7 +13,7 @@ public final class ShellLauncher {
   /** The build metadata label's launcher source name. */
   public static final String NAME = "cnbfarm-sh";
   /** Bumped whenever launcher.sh changes behaviour; matches the script's header. */
-  public static final String VERSION = "2";
+  public static final String VERSION = "3";
 
   private ShellLauncher() {}
 

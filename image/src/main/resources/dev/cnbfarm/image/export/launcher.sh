@@ -1,5 +1,5 @@
 #!/bin/sh
-# cnbfarm-sh launcher, version 2: cnbfarm's own /cnb/lifecycle/launcher, exported when the builder
+# cnbfarm-sh launcher, version 3: cnbfarm's own /cnb/lifecycle/launcher, exported when the builder
 # ships none. It needs only a POSIX /bin/sh in the run image (no awk, sed, cat or TOML parser).
 #
 # What it does (platform.md "Launch", buildpack.md "Environment"):
@@ -12,7 +12,9 @@
 #      (NAME, NAME.override, NAME.default, NAME.append, NAME.prepend, NAME.delim);
 #   3. runs each launch layer's exec.d/* then exec.d/<process>/* programs and exports the variables
 #      each writes to file descriptor 3 as TOML (NAME = "value" lines; basic strings only);
-#   3b. sources each launch layer's profile.d/* then profile.d/<process>/*, then <app>/.profile;
+#   3b. for a process run through a shell (direct = false) or a custom command, sources each launch
+#      layer's profile.d/* then profile.d/<process>/*, then <app>/.profile (a direct process gets
+#      none: the reference launcher sources profiles only in its shell launch, launch/shell.go);
 #   4. cd to the process's working-dir (default: the app dir) and execs the command with the process
 #      args and the user's ("$@") combined as the reference launcher combines them; a process with
 #      direct = false (Buildpack API < 0.9) runs through bash (else /bin/sh) -c as the reference's.
@@ -328,13 +330,17 @@ layer_list=$(launch_layers)
 each_layer layer_env
 # --- 3. exec.d programs (buildpack.md "exec.d") ---------------------------------------------------
 each_layer layer_exec_d
-# --- 3b. profile scripts --------------------------------------------------------------------------
-each_layer layer_profile
-# shellcheck disable=SC1091
-[ -f "$app_dir/.profile" ] && . "$app_dir/.profile"
+# --- 3b. profile scripts, for what runs through a shell ---------------------------------------------
+source_profiles() {
+  each_layer layer_profile
+  # shellcheck disable=SC1091
+  [ -f "$app_dir/.profile" ] && . "$app_dir/.profile"
+  return 0
+}
 
 # --- 4. working dir and exec -----------------------------------------------------------------------
 if [ -z "$process" ]; then
+  source_profiles
   cd "$app_dir" 2>/dev/null || fail "cannot cd to $app_dir"
   exec "$@"
 fi
@@ -422,6 +428,7 @@ export CNB_PROCESS_TYPE="$process"
 if [ "$direct" = true ]; then
   exec "$command" "$@"
 fi
+source_profiles
 # Not direct (Buildpack API < 0.9 processes), as the reference's launch/bash.go: bash when the run
 # image has it, else /bin/sh. Without args the command is a script; with args, the command and each
 # arg are one word each after the shell's expansion of it ("$(eval echo \"$0\")" ...).

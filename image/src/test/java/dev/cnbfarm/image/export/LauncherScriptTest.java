@@ -51,6 +51,9 @@ class LauncherScriptTest {
     write("config/processes/shell/args", "shell \"$GREETING\"\n");
     write("config/processes/shell/direct", "false\n");
     write("config/processes/shell/buildpack-api", "0.7\n");
+    write("config/processes/profiled/command", "echo \"PROFILED=$PROFILED WEBPROFILE=$WEBPROFILE\"\n");
+    write("config/processes/profiled/direct", "false\n");
+    write("config/processes/profiled/buildpack-api", "0.8\n");
 
     // bp_a: a launch layer with bin, env.launch (all actions), a process-specific dir and profile.d
     write("bp_a/tools.toml", "[types]\nlaunch = true # exported\n");
@@ -106,11 +109,19 @@ class LauncherScriptTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"/bin/sh", "busybox"})
-  void theDefaultProcessGetsLaunchEnvBinProfileAndAppDir(String shell) throws Exception {
+  void theDefaultProcessGetsLaunchEnvBinAndAppDirButBeingDirectNoProfile(String shell) throws Exception {
     Result r = launch(shell, Map.of("LIST", "a", "PRE", "second", "DEF", "preset"));
     assertThat(r.code).as(r.stderr).isZero();
     assertThat(r.stdout).isEqualTo("GREETING=hello from bp_b LIST=a,b PRE=first:second DEF=preset ONLY="
-        + " PROFILED=hello from bp_b! WEBPROFILE=yes pwd=" + app + " process=web tool-on-path args=\n");
+        + " PROFILED= WEBPROFILE= pwd=" + app + " process=web tool-on-path args=\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/bin/sh", "busybox"})
+  void aProcessRunThroughTheShellGetsTheProfileScriptsOfEveryLaunchLayer(String shell) throws Exception {
+    Result r = launch(shell, Map.of("CNB_PROCESS_TYPE", "profiled"));
+    assertThat(r.code).as(r.stderr).isZero();
+    assertThat(r.stdout).isEqualTo("PROFILED=hello from bp_b! WEBPROFILE=\n");
   }
 
   @ParameterizedTest

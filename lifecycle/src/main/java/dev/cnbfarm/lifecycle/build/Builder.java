@@ -75,6 +75,7 @@ public final class Builder {
       out.layers().stream().filter(Layer::build).forEach(l -> layerEnv.add(l.dir()));
       remaining = remaining.without(met(bpPlan, out.unmet()));
     }
+    SbomLayout.writeLegacy(ctx.layers(), outputs);
     BuildMetadata metadata = BuildMetadata.of(entries, group.extensions(), outputs, reporter);
     Path file = ctx.layers().resolve("config").resolve("metadata.toml");
     metadata.write(file);

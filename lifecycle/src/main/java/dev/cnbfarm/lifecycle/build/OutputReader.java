@@ -14,6 +14,8 @@ import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -61,25 +63,24 @@ final class OutputReader {
     TomlTable launch = exists(launchFile) ? Toml.readWritten(launchFile, FailureCode.BUILD_ERROR)
         : Toml.parse("", launchFile.toString(), FailureCode.BUILD_ERROR);
     Path buildFile = dir.resolve("build.toml");
-    if (exists(buildFile)) {
-      checkBom(Toml.readWritten(buildFile, FailureCode.BUILD_ERROR), sboms, reporter);
-    }
-    checkBom(launch, sboms, reporter);
+    List<Map<String, Object>> buildBom = exists(buildFile)
+        ? checkBom(Toml.readWritten(buildFile, FailureCode.BUILD_ERROR), sboms, reporter) : List.of();
+    List<Map<String, Object>> launchBom = checkBom(launch, sboms, reporter);
     return new BuildpackOutput(bp.id(), bp.version(), execution, layers, processes(bp, launch, reporter),
-        labels(launch), slices(launch), unmet(buildFile, plan), sboms, execDirs);
+        labels(launch), slices(launch), unmet(buildFile, plan), sboms, execDirs, launchBom, buildBom);
   }
 
   /**
    * The legacy {@code [[bom]]} table of launch.toml or build.toml, which every supported Buildpack
    * API (0.7+) deprecates but still accepts, as the reference does (buildpack/bom.go): a warning
    * unless the buildpack also wrote SBOM files (its migration path), and an entry with a
-   * top-level {@code version} is an error (it belongs in {@code metadata.version}). The entries
-   * themselves are not exported: SBOM files replace them.
+   * top-level {@code version} is an error (it belongs in {@code metadata.version}). Returns the
+   * entries ({@code name}, {@code metadata}) for the builder's {@code sbom.legacy.json} files.
    */
-  private static void checkBom(TomlTable toml, List<Path> sboms, Reporter reporter) {
+  private static List<Map<String, Object>> checkBom(TomlTable toml, List<Path> sboms, Reporter reporter) {
     List<TomlTable> bom = toml.tables("bom");
     if (bom.isEmpty()) {
-      return;
+      return List.of();
     }
     if (sboms.isEmpty()) {
       reporter.warn(BOM_DEPRECATED);
@@ -90,6 +91,14 @@ final class OutputReader {
             + " is not allowed. The buildpack should instead set metadata.version");
       }
     }
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (TomlTable entry : bom) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("name", entry.string("name", ""));
+      e.put("metadata", entry.table("metadata").map(TomlTable::asMap).orElse(null));
+      entries.add(e);
+    }
+    return entries;
   }
 
   private static Layer layer(Path file) {

@@ -1,15 +1,19 @@
 package dev.cnbfarm.lifecycle.build;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
 import dev.cnbfarm.lifecycle.fs.ModuleFiles;
 import dev.cnbfarm.lifecycle.buildpack.ModuleStore;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.failure.LifecycleException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +28,8 @@ import java.util.regex.Pattern;
 final class SbomLayout {
   /** {@code <owner>.sbom.<format>.json}: the owner is a layer name, {@code launch} or {@code build}. */
   static final Pattern FILE = Pattern.compile("(.+)\\.sbom\\.([a-z]+)\\.json");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private SbomLayout() {}
 
@@ -58,6 +64,47 @@ final class SbomLayout {
       }
     }
     return copies;
+  }
+
+  /**
+   * The legacy {@code [[bom]]} entries of every buildpack, each with its {@code buildpack} ({@code
+   * id}, {@code version}), as {@code <layers>/sbom/launch/sbom.legacy.json} and {@code
+   * <layers>/sbom/build/sbom.legacy.json}, the reference builder's files for Platform API 0.9+
+   * (phase/builder.go; a list with no entry is {@code null}, as Go encodes it). Unlike the
+   * reference, which writes both files on every build, nothing is written when no buildpack left
+   * an entry, so builds without a legacy BOM get no SBOM layer for it.
+   */
+  static void writeLegacy(Path layersRoot, List<BuildpackOutput> outputs) {
+    List<Map<String, Object>> launch = new ArrayList<>();
+    List<Map<String, Object>> build = new ArrayList<>();
+    for (BuildpackOutput out : outputs) {
+      Map<String, Object> bp = new LinkedHashMap<>();
+      bp.put("id", out.id());
+      bp.put("version", out.version());
+      out.launchBom().forEach(e -> launch.add(withBuildpack(e, bp)));
+      out.buildBom().forEach(e -> build.add(withBuildpack(e, bp)));
+    }
+    if (launch.isEmpty() && build.isEmpty()) {
+      return;
+    }
+    writeJson(layersRoot.resolve("sbom").resolve("launch").resolve("sbom.legacy.json"), launch);
+    writeJson(layersRoot.resolve("sbom").resolve("build").resolve("sbom.legacy.json"), build);
+  }
+
+  private static Map<String, Object> withBuildpack(Map<String, Object> entry, Map<String, Object> bp) {
+    Map<String, Object> e = new LinkedHashMap<>(entry);
+    e.put("buildpack", bp);
+    return e;
+  }
+
+  private static void writeJson(Path file, List<Map<String, Object>> entries) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, (entries.isEmpty() ? "null" : JSON.writeValueAsString(entries)) + "\n",
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new LifecycleException(FailureCode.BUILD_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static List<String> types(Layer l) {
