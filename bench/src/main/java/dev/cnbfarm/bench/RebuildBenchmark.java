@@ -193,7 +193,7 @@ public final class RebuildBenchmark {
           root.resolve("tar.log"));
       FileTrees.deleteRecursively(dep);
       Path bp = Files.createDirectories(root.resolve("cnb/buildpacks/bench_deps/1.0.0/bin"));
-      Files.writeString(bp.resolve("../buildpack.toml"), "api = \"0.10\"\n[buildpack]\nid = \"bench/deps\"\n"
+      Files.writeString(bp.resolve("../buildpack.toml"), "api = \"0.7\"\n[buildpack]\nid = \"bench/deps\"\n"
           + "version = \"1.0.0\"\n[[targets]]\nos = \"linux\"\n");
       executable(bp.resolve("detect"), "#!/bin/sh\nexit 0\n");
       executable(bp.resolve("build"), BUILD);
@@ -285,7 +285,10 @@ public final class RebuildBenchmark {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  /** The fixture buildpack: the tests' {@code RebuildFixture} (cli test code, out of this module's reach). */
+  /**
+   * The fixture buildpack, at Buildpack API 0.7 as most of Paketo: the tests' {@code RebuildFixture}
+   * (cli test code, out of this module's reach).
+   */
   private static final String BUILD = """
       #!/bin/sh
       set -eu
@@ -303,6 +306,6 @@ public final class RebuildBenchmark {
         chmod 755 "$layers/dep/bin/dep"
       fi
       printf '[types]\\nlaunch = true\\ncache = true\\n[metadata]\\nversion = "%s"\\n' "$version" > "$layers/dep.toml"
-      printf '[[processes]]\\ntype = "web"\\ncommand = ["dep"]\\ndefault = true\\n' > "$layers/launch.toml"
+      printf '[[processes]]\\ntype = "web"\\ncommand = "dep"\\ndefault = true\\n' > "$layers/launch.toml"
       """;
 }

@@ -21,7 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 final class RebuildFixture {
   /** The Buildpack API of the fixture buildpack. */
-  static final String API = "0.10";
+  static final String API = "0.7";
 
   static final String ID = "cnbfarm/deps";
 
@@ -61,7 +61,7 @@ final class RebuildFixture {
         echo "a build-time tool" > "$layers/tools/tool.txt"
       fi
       printf '[types]\\nbuild = true\\ncache = true\\n[metadata]\\nversion = "1"\\n' > "$layers/tools.toml"
-      printf '[[processes]]\\ntype = "web"\\ncommand = ["dep"]\\ndefault = true\\n' > "$layers/launch.toml"
+      printf '[[processes]]\\ntype = "web"\\ncommand = "dep"\\ndefault = true\\n' > "$layers/launch.toml"
       if [ -f "$layers/store.toml" ]; then echo "store had: $(grep dep-version "$layers/store.toml")"; fi
       printf '[metadata]\\ndep-version = "%s"\\n' "$version" > "$layers/store.toml"
       """;
