@@ -11,10 +11,10 @@ import dev.cnbfarm.lifecycle.api.ApiVersion;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
 import dev.cnbfarm.lifecycle.report.Reporter;
+import dev.cnbfarm.lifecycle.testing.RecordingReporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,21 +31,7 @@ class RestorerPhaseTest {
   @TempDir Path dir;
   Path layers;
   Path cacheDir;
-  final List<String> lines = new ArrayList<>();
-  final Reporter reporter = new Reporter() {
-    @Override
-    public void debug(String line) {}
-
-    @Override
-    public void info(String line) {
-      lines.add(line);
-    }
-
-    @Override
-    public void warn(String line) {
-      lines.add("WARN " + line);
-    }
-  };
+  final RecordingReporter reporter = new RecordingReporter();
   String depSha;
 
   @BeforeEach
@@ -87,7 +73,7 @@ class RestorerPhaseTest {
   void restoresAppImageMetadataAndCacheContentsWhenTheDigestsMatch() throws IOException {
     analyzed(depSha);
     restore("0.13");
-    assertThat(lines).contains("Restoring metadata for \"acme/deps:dep\" from app image",
+    assertThat(reporter.lines()).contains("Restoring metadata for \"acme/deps:dep\" from app image",
         "Restoring metadata for \"acme/deps:web\" from app image",
         "Restoring metadata for \"acme/deps:tools\" from cache",
         "Restoring data for \"acme/deps:dep\" from cache", "Restoring data for \"acme/deps:tools\" from cache");
@@ -104,7 +90,7 @@ class RestorerPhaseTest {
   void aLayerWhoseCachedDigestDiffersFromTheAppImagesIsRemovedNotRestored() throws IOException {
     analyzed("sha256:" + "2".repeat(64));
     restore("0.13");
-    assertThat(lines).contains("Removing \"acme/deps:dep\", wrong sha", "Restoring data for \"acme/deps:tools\" from cache")
+    assertThat(reporter.lines()).contains("Removing \"acme/deps:dep\", wrong sha", "Restoring data for \"acme/deps:tools\" from cache")
         .doesNotContain("Restoring data for \"acme/deps:dep\" from cache");
     assertThat(layers.resolve("acme_deps/dep")).doesNotExist();
     assertThat(layers.resolve("acme_deps/dep.toml")).doesNotExist();
@@ -113,7 +99,7 @@ class RestorerPhaseTest {
   @Test
   void fromPlatform014ALaunchCacheLayerMissingFromTheAppImageIsRestoredFromTheCache() throws IOException {
     restore("0.14");
-    assertThat(lines).contains("Restoring metadata for \"acme/deps:dep\" from cache",
+    assertThat(reporter.lines()).contains("Restoring metadata for \"acme/deps:dep\" from cache",
         "Restoring data for \"acme/deps:dep\" from cache");
     assertThat(layers.resolve("acme_deps/dep/lib.so")).exists();
   }
@@ -121,7 +107,7 @@ class RestorerPhaseTest {
   @Test
   void before014ALaunchCacheLayerMissingFromTheAppImageIsNotRestored() {
     restore("0.13");
-    assertThat(lines).doesNotContain("Restoring data for \"acme/deps:dep\" from cache")
+    assertThat(reporter.lines()).doesNotContain("Restoring data for \"acme/deps:dep\" from cache")
         .contains("Restoring data for \"acme/deps:tools\" from cache");
     assertThat(layers.resolve("acme_deps/dep")).doesNotExist();
     assertThat(layers.resolve("acme_deps/dep.toml")).doesNotExist();
@@ -136,7 +122,7 @@ class RestorerPhaseTest {
         layers.resolve("extended"), layers.resolve("report.toml")), reporter)
         .run(new RestoreInputs(ApiVersion.parse("0.14"), layers, true, Optional.empty(), OptionalInt.empty(),
             OptionalInt.empty()), Optional.of(cache));
-    assertThat(lines).contains("Skipping buildpack layer analysis");
+    assertThat(reporter.lines()).contains("Skipping buildpack layer analysis");
     assertThat(layers.resolve("acme_deps/dep")).doesNotExist();
   }
 }

@@ -16,11 +16,10 @@ import dev.cnbfarm.image.testing.LocalRegistry;
 import dev.cnbfarm.lifecycle.cache.CacheMetadata;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
-import dev.cnbfarm.lifecycle.report.Reporter;
+import dev.cnbfarm.lifecycle.testing.RecordingReporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,21 +45,7 @@ class BuildCacheTest {
 
   @TempDir Path dir;
   Path layers;
-  final List<String> lines = new ArrayList<>();
-  final Reporter reporter = new Reporter() {
-    @Override
-    public void debug(String line) {}
-
-    @Override
-    public void info(String line) {
-      lines.add(line);
-    }
-
-    @Override
-    public void warn(String line) {
-      lines.add("WARN " + line);
-    }
-  };
+  final RecordingReporter reporter = new RecordingReporter();
   static final List<GroupEntry> GROUP = List.of(new GroupEntry("acme/deps", "1.0", "0.10", ""));
 
   @BeforeAll
@@ -113,7 +98,7 @@ class BuildCacheTest {
     BuildCache first = caches.open(dir, FailureCode.EXPORT_ERROR);
     assertThat(first.exists()).isEqualTo(kind.equals("dir"));
     CacheExport.Result written = export(first);
-    assertThat(lines).contains("Adding cache layer 'acme/deps:dep'", "Adding cache layer 'acme/deps:tools'")
+    assertThat(reporter.lines()).contains("Adding cache layer 'acme/deps:dep'", "Adding cache layer 'acme/deps:tools'")
         .noneMatch(l -> l.contains("scratch"));
 
     BuildCache again = caches.open(dir, FailureCode.RESTORE_ERROR);
@@ -140,10 +125,10 @@ class BuildCacheTest {
   @MethodSource("caches")
   void anUnchangedSecondExportReusesEveryLayerAndUploadsNothing(String kind, CacheKind caches) throws IOException {
     export(caches.open(dir, FailureCode.EXPORT_ERROR));
-    lines.clear();
+    reporter.clear();
     store.reset();
     CacheExport.Result second = export(caches.open(dir, FailureCode.EXPORT_ERROR));
-    assertThat(lines).containsExactly("Reusing cache layer 'acme/deps:dep'", "Reusing cache layer 'acme/deps:tools'");
+    assertThat(reporter.lines()).containsExactly("Reusing cache layer 'acme/deps:dep'", "Reusing cache layer 'acme/deps:tools'");
     assertThat(second.layers()).allMatch(e -> e.put().reused());
     assertThat(store.uploads()).isZero();
     assertThat(store.pulled()).isEmpty();
@@ -154,10 +139,10 @@ class BuildCacheTest {
   void aChangedLayerIsAddedAndTheOtherReused(String kind, CacheKind caches) throws IOException {
     export(caches.open(dir, FailureCode.EXPORT_ERROR));
     Files.writeString(layers.resolve("acme_deps/tools/t.txt"), "tools 2\n");
-    lines.clear();
+    reporter.clear();
     store.reset();
     CacheExport.Result second = export(caches.open(dir, FailureCode.EXPORT_ERROR));
-    assertThat(lines).containsExactly("Reusing cache layer 'acme/deps:dep'", "Adding cache layer 'acme/deps:tools'");
+    assertThat(reporter.lines()).containsExactly("Reusing cache layer 'acme/deps:dep'", "Adding cache layer 'acme/deps:tools'");
     if (!kind.equals("dir")) {
       assertThat(second.count(BlobPush.Outcome.UPLOADED)).isEqualTo(1);
     }
@@ -194,9 +179,9 @@ class BuildCacheTest {
         .isInstanceOf(CacheReadException.class).hasMessageContaining("expected layer contents to have SHA '" + sha);
     assertThat(dir.resolve("fresh/acme_deps/tools")).doesNotExist();
 
-    lines.clear();
+    reporter.clear();
     export(open.get());
-    assertThat(lines).contains("Adding cache layer 'acme/deps:tools'")
+    assertThat(reporter.lines()).contains("Adding cache layer 'acme/deps:tools'")
         .anyMatch(l -> l.startsWith("WARN Skipping reuse for layer acme/deps:tools: expected layer contents"));
     assertThat(Files.readAllBytes(tar)).isNotEqualTo(bytes);
   }

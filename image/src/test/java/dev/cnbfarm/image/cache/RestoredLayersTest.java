@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cnbfarm.image.ref.Digest;
 import dev.cnbfarm.lifecycle.failure.FailureCode;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
-import dev.cnbfarm.lifecycle.report.Reporter;
+import dev.cnbfarm.lifecycle.testing.RecordingReporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,21 +33,7 @@ class RestoredLayersTest {
   Path built;
   Path fresh;
   Digest diffId;
-  final List<String> lines = new ArrayList<>();
-  final Reporter reporter = new Reporter() {
-    @Override
-    public void debug(String line) {}
-
-    @Override
-    public void info(String line) {
-      lines.add(line);
-    }
-
-    @Override
-    public void warn(String line) {
-      lines.add("WARN " + line);
-    }
-  };
+  final RecordingReporter reporter = new RecordingReporter();
 
   @BeforeEach
   void cacheALayerAndRestoreIt() throws IOException {
@@ -161,17 +146,17 @@ class RestoredLayersTest {
   @Test
   void theCacheStepAddsALayerChangedRightAfterTheRestoreKeepingItsSizeAndMtime() throws IOException {
     Change.SAME_SIZE_REWRITE_KEEPING_MTIME.apply(fresh.resolve("acme_deps/dep"));
-    lines.clear();
+    reporter.clear();
     CacheExport.Result result = new CacheExport(reporter).write(open(), fresh, GROUP, 1000, 1000, Optional.empty());
-    assertThat(lines).containsExactly("Adding cache layer 'acme/deps:dep'");
+    assertThat(reporter.lines()).containsExactly("Adding cache layer 'acme/deps:dep'");
     assertThat(result.layers().get(0).put().diffId()).isNotEqualTo(diffId);
   }
 
   @Test
   void theCacheStepReusesAnUntouchedRestoredLayer() {
-    lines.clear();
+    reporter.clear();
     CacheExport.Result result = new CacheExport(reporter).write(open(), fresh, GROUP, 1000, 1000, Optional.empty());
-    assertThat(lines).containsExactly("Reusing cache layer 'acme/deps:dep'");
+    assertThat(reporter.lines()).containsExactly("Reusing cache layer 'acme/deps:dep'");
     assertThat(result.layers().get(0).put().diffId()).isEqualTo(diffId);
   }
 }

@@ -26,14 +26,13 @@ import dev.cnbfarm.lifecycle.platform.Group;
 import dev.cnbfarm.lifecycle.platform.GroupEntry;
 import dev.cnbfarm.lifecycle.platform.LayersMetadata;
 import dev.cnbfarm.lifecycle.platform.RunMetadata;
-import dev.cnbfarm.lifecycle.report.Reporter;
+import dev.cnbfarm.lifecycle.testing.RecordingReporter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,21 +61,7 @@ class ExporterReuseTest {
   @TempDir Path dir;
   Path layers;
   Path app;
-  final List<String> lines = new ArrayList<>();
-  final Reporter reporter = new Reporter() {
-    @Override
-    public void debug(String line) {}
-
-    @Override
-    public void info(String line) {
-      lines.add(line);
-    }
-
-    @Override
-    public void warn(String line) {
-      lines.add(line);
-    }
-  };
+  final RecordingReporter reporter = new RecordingReporter();
 
   @BeforeAll
   static void runImageInRegistry() throws IOException {
@@ -156,12 +141,12 @@ class ExporterReuseTest {
     ExportResult first = export(Optional.empty(), target);
     Image previous = store.read(target);
     keepOnlyToml("web");
-    lines.clear();
+    reporter.clear();
     store.reset();
 
     ExportResult second = export(Optional.of(previous), target);
 
-    assertThat(lines).contains("Reusing layer 'bp/a:web'", "Reusing layer 'bp/a:tools'",
+    assertThat(reporter.lines()).contains("Reusing layer 'bp/a:web'", "Reusing layer 'bp/a:tools'",
         "Reusing layer '" + BuildPublisher.SBOM_LAYER + "'");
     assertThat(outcome(second, "bp/a:web")).isIn(BlobPush.Outcome.EXISTED, BlobPush.Outcome.MOUNTED);
     assertThat(second.count(BlobPush.Outcome.UPLOADED)).isZero();
@@ -200,7 +185,7 @@ class ExporterReuseTest {
     export(Optional.empty(), target);
     Image previous = store.read(target);
     Files.writeString(app.resolve("index.html"), "hello again\n");
-    lines.clear();
+    reporter.clear();
     store.reset();
 
     ExportResult second = export(Optional.of(previous), target);
@@ -208,7 +193,7 @@ class ExporterReuseTest {
     assertThat(second.layers().stream().filter(l -> l.outcome() == BlobPush.Outcome.UPLOADED)
         .map(ExportResult.LayerOutcome::id)).containsExactly("app");
     assertThat(store.uploads()).isEqualTo(1);
-    assertThat(lines).contains("Reusing layer 'bp/a:web'");
+    assertThat(reporter.lines()).contains("Reusing layer 'bp/a:web'");
   }
 
   @Test
@@ -231,7 +216,7 @@ class ExporterReuseTest {
   void theLaunchSbomsAreOneLayerNamedInTheLabel() throws IOException {
     ImageRef target = ImageRef.parse(registry.host() + "/reuse/app:sbom");
     ExportResult result = export(Optional.empty(), target);
-    assertThat(lines).contains("Adding layer '" + BuildPublisher.SBOM_LAYER + "'", "Adding layer 'bp/a:web'");
+    assertThat(reporter.lines()).contains("Adding layer '" + BuildPublisher.SBOM_LAYER + "'", "Adding layer 'bp/a:web'");
     Image image = store.read(target);
     String sha = JSON.readTree(image.config().labels().get(LifecycleMetadata.LABEL)).at("/sbom/sha").asText();
     int index = image.config().diffIds().stream().map(d -> d.value()).toList().indexOf(sha);
