@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.MDC;
 
 /**
  * The build cache as an image (the reference's {@code cache.ImageCache}), in a registry or an
@@ -131,12 +132,18 @@ public final class ImageCache implements BuildCache {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot connect a pipe", e);
     }
+    Map<String, String> mdc = MDC.getCopyOfContextMap(); // the build's log context, for retry warnings
     return CompletableFuture.runAsync(() -> {
+      if (mdc != null) {
+        MDC.setContextMap(mdc);
+      }
       // the pull writes in small pieces: batched, the pipe hands the unpacker fewer, larger ones
       try (OutputStream batched = new BufferedOutputStream(out, 1 << 18)) {
         store.pullBlob(ref, blob, batched);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } finally {
+        MDC.clear();
       }
     }, r -> {
       Thread t = new Thread(r, "cnbfarm-cache-pull");
