@@ -93,8 +93,7 @@ public final class PhaseRecords {
       }
     }
     // Platform API 0.15: the image is labelled with CNB_EXEC_ENV (default production), as the reference's
-    String exec = in.environment().getOrDefault("CNB_EXEC_ENV", "");
-    String execEnv = !in.platformApi().atLeast("0.15") ? "" : exec.isEmpty() ? BuildEnv.DEFAULT_EXEC_ENV : exec;
+    String execEnv = in.platformApi().atLeast("0.15") ? BuildEnv.execEnv(in.environment()) : "";
     return new ExportInputs(in.platformApi(), PhaseFlag.LAYERS.path(in), PhaseFlag.APP.path(in),
         PhaseFlag.LAUNCHER.path(in), PhaseFlag.PROJECT_METADATA.path(in), PhaseFlag.RUN.path(in), targets,
         requiredId(in, PhaseFlag.UID), requiredId(in, PhaseFlag.GID), execEnv);

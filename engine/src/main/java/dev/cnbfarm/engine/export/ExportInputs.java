@@ -26,10 +26,4 @@ public record ExportInputs(ApiVersion platformApi, Path layers, Path app, Path l
       throw new IllegalArgumentException("an export needs at least one target");
     }
   }
-
-  /** Inputs without an execution environment label. */
-  public ExportInputs(ApiVersion platformApi, Path layers, Path app, Path launcher, Path projectMetadata, Path run,
-      List<ImageRef> targets, int uid, int gid) {
-    this(platformApi, layers, app, launcher, projectMetadata, run, targets, uid, gid, "");
-  }
 }

@@ -13,14 +13,15 @@ import dev.cnbfarm.image.store.ImageAssembly;
 import dev.cnbfarm.image.store.ImageConfig;
 import dev.cnbfarm.image.store.ImageNotFoundException;
 import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.LogContext;
 import dev.cnbfarm.image.store.MediaTypes;
 import dev.cnbfarm.image.store.Platform;
 import dev.cnbfarm.lifecycle.cache.CacheMetadata;
 import dev.cnbfarm.lifecycle.fs.FileTrees;
-import java.io.IOException;
-import java.io.FilterOutputStream;
-import java.io.OutputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
@@ -35,7 +36,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.MDC;
 
 /**
  * The build cache as an image (the reference's {@code cache.ImageCache}), in a registry or an
@@ -132,20 +132,15 @@ public final class ImageCache implements BuildCache {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot connect a pipe", e);
     }
-    Map<String, String> mdc = MDC.getCopyOfContextMap(); // the build's log context, for retry warnings
-    return CompletableFuture.runAsync(() -> {
-      if (mdc != null) {
-        MDC.setContextMap(mdc);
-      }
+    // with the build's log context, for the registry client's retry warnings
+    return CompletableFuture.runAsync(LogContext.carried(() -> {
       // the pull writes in small pieces: batched, the pipe hands the unpacker fewer, larger ones
       try (OutputStream batched = new BufferedOutputStream(out, 1 << 18)) {
         store.pullBlob(ref, blob, batched);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
-      } finally {
-        MDC.clear();
       }
-    }, r -> {
+    }), r -> {
       Thread t = new Thread(r, "cnbfarm-cache-pull");
       t.setDaemon(true);
       t.start();

@@ -7,20 +7,18 @@ import dev.cnbfarm.image.ref.LayoutRef;
 import dev.cnbfarm.image.ref.RegistryRef;
 import dev.cnbfarm.image.store.BlobPush;
 import dev.cnbfarm.image.store.ImageStore;
+import dev.cnbfarm.image.store.LogContext;
 import dev.cnbfarm.lifecycle.failure.CancelledException;
 import dev.cnbfarm.lifecycle.report.Reporter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
-import org.slf4j.MDC;
 
 /**
  * The last step of an export (issue 7 item 3): makes every layer of an assembled app image
@@ -84,14 +82,13 @@ public final class AppImagePusher {
       t.setDaemon(true);
       return t;
     });
-    // the registry client's retry warnings keep the build's log context (buildId, phase...)
-    Map<String, String> mdc = MDC.getCopyOfContextMap();
     try {
       List<Future<BlobPush.Outcome>> futures = new ArrayList<>();
       for (int i = 0; i < layers.size(); i++) {
         AppLayer layer = layers.get(i);
         boolean reports = reportsPublished.get(i);
-        futures.add(pool.submit(() -> withLogContext(mdc, () -> provide(target, layer, reports))));
+        // the registry client's retry warnings keep the build's log context (buildId, phase...)
+        futures.add(pool.submit(LogContext.carried(() -> provide(target, layer, reports))::get));
       }
       List<BlobPush.Outcome> out = new ArrayList<>();
       for (Future<BlobPush.Outcome> f : futures) {
@@ -100,17 +97,6 @@ public final class AppImagePusher {
       return out;
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  private static <T> T withLogContext(Map<String, String> mdc, Supplier<T> work) {
-    if (mdc != null) {
-      MDC.setContextMap(mdc);
-    }
-    try {
-      return work.get();
-    } finally {
-      MDC.clear();
     }
   }
 

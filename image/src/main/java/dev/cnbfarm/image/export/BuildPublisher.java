@@ -177,9 +177,15 @@ public final class BuildPublisher {
         "cannot reuse '" + id + "': previous image " + from + " has no layer " + sha));
     reporter.info("Reusing layer '" + id + "'");
     reporter.debug("Layer '" + id + "' SHA: " + sha);
+    return mountFromPrevious(req, id, blob, from, Digest.parse(sha));
+  }
+
+  /** The previous image's {@code blob} of layer {@code id}, mounted (or found, or copied) into the target repository. */
+  private PublishedLayer mountFromPrevious(PublishRequest req, String id, Descriptor blob, ImageRef from,
+      Digest diffId) {
     BlobPush pushed = store.mountOrCopyBlob(req.repository(), blob, from);
-    return new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()),
-        Digest.parse(sha), pushed.outcome());
+    return new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()), diffId,
+        pushed.outcome());
   }
 
   /**
@@ -201,9 +207,7 @@ public final class BuildPublisher {
     }
     reporter.info("Reusing layer '" + id + "'");
     reporter.debug("Layer '" + id + "' SHA: " + diffId.get() + " (unchanged since restored from the cache)");
-    BlobPush pushed = store.mountOrCopyBlob(req.repository(), blob.get(), from.get());
-    return Optional.of(new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.get().digest(),
-        blob.get().size()), diffId.get(), pushed.outcome()));
+    return Optional.of(mountFromPrevious(req, id, blob.get(), from.get(), diffId.get()));
   }
 
   /**
@@ -219,10 +223,8 @@ public final class BuildPublisher {
     if (before.isEmpty() || req.previous().ref().isEmpty() || store.hasBlob(req.repository(), blob.digest())) {
       return push(req, id, blob);
     }
-    BlobPush pushed = store.mountOrCopyBlob(req.repository(), before.get(), req.previous().ref().get());
     delete(blob.file());
-    return new PublishedLayer(id, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()), blob.diffId(),
-        pushed.outcome());
+    return mountFromPrevious(req, id, before.get(), req.previous().ref().get(), blob.diffId());
   }
 
   private PublishedLayer push(PublishRequest req, String id, LayerBlob blob) {

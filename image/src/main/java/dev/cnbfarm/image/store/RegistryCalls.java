@@ -151,7 +151,7 @@ final class RegistryCalls {
     return Optional.empty();
   }
 
-    /** The HTTP status of the first {@link ResponseException} in the cause chain, or 0. */
+  /** The HTTP status of the first {@link ResponseException} in the cause chain, or 0. */
   private static int status(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ResponseException r) {

@@ -40,8 +40,7 @@ public final class BuildEnv {
       }
     });
     this.base = Map.copyOf(b);
-    String exec = processEnv.get("CNB_EXEC_ENV");
-    this.execEnv = exec == null || exec.isEmpty() ? DEFAULT_EXEC_ENV : exec;
+    this.execEnv = execEnv(processEnv);
     this.platform = Map.copyOf(EnvFiles.read(platformDir.resolve("env")));
     this.buildConfigFiles = Map.copyOf(EnvFiles.read(buildConfigDir.resolve("env")));
   }
@@ -79,6 +78,12 @@ public final class BuildEnv {
    */
   public String execEnv() {
     return execEnv;
+  }
+
+  /** {@code CNB_EXEC_ENV} of the lifecycle's environment {@code processEnv}, or {@value #DEFAULT_EXEC_ENV}. */
+  public static String execEnv(Map<String, String> processEnv) {
+    String exec = processEnv.get("CNB_EXEC_ENV");
+    return exec == null || exec.isEmpty() ? DEFAULT_EXEC_ENV : exec;
   }
 
   /** The env var a module of {@code api} is given for the execution environment, if any. */

@@ -58,11 +58,6 @@ public record LayersMetadata(List<String> app, String sbom, List<Buildpack> buil
       layers = Map.copyOf(new TreeMap<>(layers));
       store = Collections.unmodifiableMap(new TreeMap<>(store));
     }
-
-    /** Without a store. */
-    public Buildpack(String key, String version, Map<String, Layer> layers) {
-      this(key, version, layers, Map.of());
-    }
   }
 
   /** One layer of the previous image: its diffID, its layer toml {@code [metadata]} and its types. */
